@@ -1,0 +1,3 @@
+package org.saelab.api;
+
+public interface ArchitectureFactory<C extends ArchitectureConfig> extends ComponentFactory<C, Sae> {}

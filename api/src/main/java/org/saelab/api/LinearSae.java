@@ -1,0 +1,357 @@
+package org.saelab.api;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The linear encoder/decoder shared by SAELens-style SAEs: {@code pre = ((x − b_dec) · W_enc +
+ * b_enc) ⊙ ‖W_dec‖} (the norm factor only when rescaling), {@code x̂ = (a / ‖W_dec‖) · W_dec +
+ * b_dec}, with a hand-written backward pass over the sparse active set. Subclasses choose which
+ * latents are active ({@link #select}, {@link #selectInference}).
+ */
+public abstract class LinearSae implements Sae {
+    private static final double THRESHOLD_RATE = 0.01;
+
+    protected final int inputDim;
+    protected final int width;
+    protected final boolean rescaleByDecoderNorm;
+    private final SaeParameters parameters;
+    private final float[] gradWEncTransposed;
+    private final float[] columnGrad;
+    private double threshold;
+
+    protected LinearSae(int inputDim, int width, boolean rescaleByDecoderNorm) {
+        ConfigException.check(inputDim > 0, "inputDim", inputDim, "must be > 0");
+        ConfigException.check(width > 0, "architecture.dSae", width, "must be > 0");
+        this.inputDim = inputDim;
+        this.width = width;
+        this.rescaleByDecoderNorm = rescaleByDecoderNorm;
+        this.parameters = new SaeParameters(inputDim, width);
+        this.gradWEncTransposed = new float[inputDim * width];
+        this.columnGrad = new float[width];
+    }
+
+    @Override
+    public int inputDim() {
+        return inputDim;
+    }
+
+    @Override
+    public int width() {
+        return width;
+    }
+
+    @Override
+    public SaeParameters parameters() {
+        return parameters;
+    }
+
+    @Override
+    public double threshold() {
+        return threshold;
+    }
+
+    public void setThreshold(double threshold) {
+        this.threshold = threshold;
+    }
+
+    /** SAELens's initialisation: Gaussian decoder rows of norm 0.1, W_enc = W_decᵀ, zero biases. */
+    public void initialiseRandom(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] p = parameters.data();
+        Arrays.fill(p, 0f);
+        int wDec = parameters.wDecOffset();
+        for (int j = 0; j < width; j++) {
+            double norm = 0;
+            for (int i = 0; i < inputDim; i++) {
+                float v = (float) random.nextGaussian();
+                p[wDec + j * inputDim + i] = v;
+                norm += (double) v * v;
+            }
+            float scale = (float) (0.1 / Math.sqrt(norm));
+            for (int i = 0; i < inputDim; i++) {
+                p[wDec + j * inputDim + i] *= scale;
+            }
+        }
+        tieEncoderToDecoder();
+        threshold = 0;
+    }
+
+    /** Extra latents beyond the number of features keep their current rows. */
+    @Override
+    public void initialiseToDirections(float[] directions, int numFeatures) {
+        float[] p = parameters.data();
+        int rows = Math.min(numFeatures, width);
+        System.arraycopy(directions, 0, p, parameters.wDecOffset(), rows * inputDim);
+        Arrays.fill(p, parameters.bEncOffset(), parameters.bEncOffset() + width, 0f);
+        Arrays.fill(p, parameters.bDecOffset(), parameters.bDecOffset() + inputDim, 0f);
+        tieEncoderToDecoder();
+    }
+
+    private void tieEncoderToDecoder() {
+        float[] p = parameters.data();
+        int wDec = parameters.wDecOffset();
+        for (int i = 0; i < inputDim; i++) {
+            for (int j = 0; j < width; j++) {
+                p[i * width + j] = p[wDec + j * inputDim + i];
+            }
+        }
+    }
+
+    /** Recomputes ‖W_dec[j]‖ into {@code norms} (all 1 when not rescaling). */
+    public void decoderNorms(float[] norms) {
+        if (!rescaleByDecoderNorm) {
+            Arrays.fill(norms, 0, width, 1f);
+            return;
+        }
+        float[] p = parameters.data();
+        int wDec = parameters.wDecOffset();
+        for (int j = 0; j < width; j++) {
+            float sum = 0;
+            int row = wDec + j * inputDim;
+            for (int i = 0; i < inputDim; i++) {
+                float v = p[row + i];
+                sum += v * v;
+            }
+            norms[j] = (float) Math.sqrt(sum);
+        }
+    }
+
+    @Override
+    public void encode(TrainingState s) {
+        decoderNorms(s.norms);
+        encodeRows(s.batch.inputs, s.batchSize, s.centered, s.preRaw, s.pre, s.norms);
+    }
+
+    /** pre = ((x − b_dec) · W_enc + b_enc) ⊙ norms, row by row. */
+    protected final void encodeRows(float[] x, int rows, float[] centered, float[] preRaw, float[] pre, float[] norms) {
+        float[] p = parameters.data();
+        int bEnc = parameters.bEncOffset();
+        int bDec = parameters.bDecOffset();
+        for (int b = 0; b < rows; b++) {
+            int xRow = b * inputDim;
+            int aRow = b * width;
+            for (int i = 0; i < inputDim; i++) {
+                centered[xRow + i] = x[xRow + i] - p[bDec + i];
+            }
+            System.arraycopy(p, bEnc, preRaw, aRow, width);
+            for (int i = 0; i < inputDim; i++) {
+                float c = centered[xRow + i];
+                int wRow = i * width;
+                for (int j = 0; j < width; j++) {
+                    preRaw[aRow + j] += c * p[wRow + j];
+                }
+            }
+            for (int j = 0; j < width; j++) {
+                pre[aRow + j] = preRaw[aRow + j] * norms[j];
+            }
+        }
+    }
+
+    @Override
+    public void decode(TrainingState s, SparseCode code, int latentLimit, float[] out) {
+        decodeCode(code, latentLimit, s.batchSize, s.norms, out);
+    }
+
+    private void decodeCode(SparseCode code, int latentLimit, int rows, float[] norms, float[] out) {
+        float[] p = parameters.data();
+        int bDec = parameters.bDecOffset();
+        int wDec = parameters.wDecOffset();
+        for (int b = 0; b < rows; b++) {
+            System.arraycopy(p, bDec, out, b * inputDim, inputDim);
+        }
+        int count = code.count();
+        for (int e = 0; e < count; e++) {
+            int j = code.latents[e];
+            if (j >= latentLimit) {
+                continue;
+            }
+            float scale = code.values[e] / norms[j];
+            int outRow = code.rows[e] * inputDim;
+            int row = wDec + j * inputDim;
+            for (int i = 0; i < inputDim; i++) {
+                out[outRow + i] += scale * p[row + i];
+            }
+        }
+    }
+
+    @Override
+    public void backwardDecode(TrainingState s, SparseCode code, int latentLimit, float[] gradOut) {
+        float[] p = parameters.data();
+        float[] g = s.grads;
+        int wDec = parameters.wDecOffset();
+        int bDec = parameters.bDecOffset();
+        for (int b = 0; b < s.batchSize; b++) {
+            int row = b * inputDim;
+            for (int i = 0; i < inputDim; i++) {
+                g[bDec + i] += gradOut[row + i];
+            }
+        }
+        int count = code.count();
+        for (int e = 0; e < count; e++) {
+            int j = code.latents[e];
+            if (j >= latentLimit) {
+                continue;
+            }
+            int b = code.rows[e];
+            float n = s.norms[j];
+            float value = code.values[e];
+            float scale = value / n;
+            int outRow = b * inputDim;
+            int row = wDec + j * inputDim;
+            float dot = 0;
+            for (int i = 0; i < inputDim; i++) {
+                float go = gradOut[outRow + i];
+                dot += go * p[row + i];
+                g[row + i] += scale * go;
+            }
+            s.gradPre[b * width + j] += dot / n;
+            if (rescaleByDecoderNorm) {
+                s.gradNorms[j] -= value * dot / (n * n);
+            }
+        }
+    }
+
+    @Override
+    public void backwardEncode(TrainingState s) {
+        float[] p = parameters.data();
+        float[] g = s.grads;
+        int bEnc = parameters.bEncOffset();
+        int bDec = parameters.bDecOffset();
+        int wDec = parameters.wDecOffset();
+        Arrays.fill(gradWEncTransposed, 0f);
+        Arrays.fill(columnGrad, 0f);
+        for (int b = 0; b < s.batchSize; b++) {
+            int aRow = b * width;
+            int xRow = b * inputDim;
+            for (int j = 0; j < width; j++) {
+                float gp = s.gradPre[aRow + j];
+                if (gp == 0f) {
+                    continue;
+                }
+                float gRaw = gp * s.norms[j];
+                if (rescaleByDecoderNorm) {
+                    s.gradNorms[j] += gp * s.preRaw[aRow + j];
+                }
+                columnGrad[j] += gRaw;
+                int t = j * inputDim;
+                for (int i = 0; i < inputDim; i++) {
+                    gradWEncTransposed[t + i] += gRaw * s.centered[xRow + i];
+                }
+            }
+        }
+        for (int i = 0; i < inputDim; i++) {
+            float sum = 0;
+            for (int j = 0; j < width; j++) {
+                g[i * width + j] += gradWEncTransposed[j * inputDim + i];
+                sum += p[i * width + j] * columnGrad[j];
+            }
+            g[bDec + i] -= sum;
+        }
+        for (int j = 0; j < width; j++) {
+            g[bEnc + j] += columnGrad[j];
+        }
+        if (rescaleByDecoderNorm) {
+            for (int j = 0; j < width; j++) {
+                float factor = s.gradNorms[j] / s.norms[j];
+                if (factor == 0f) {
+                    continue;
+                }
+                int row = wDec + j * inputDim;
+                for (int i = 0; i < inputDim; i++) {
+                    g[row + i] += factor * p[row + i];
+                }
+            }
+        }
+    }
+
+    /** Updates the running threshold: an EMA of the smallest positive kept activation. */
+    @Override
+    public void afterStep(TrainingState s) {
+        SparseCode code = s.main;
+        float min = Float.POSITIVE_INFINITY;
+        for (int e = 0; e < code.count(); e++) {
+            float v = code.values[e];
+            if (v > 0 && v < min) {
+                min = v;
+            }
+        }
+        if (min != Float.POSITIVE_INFINITY) {
+            threshold = (1 - THRESHOLD_RATE) * threshold + THRESHOLD_RATE * min;
+        }
+    }
+
+    @Override
+    public void infer(float[] inputs, int rows, Inference inference, double k, float[] activations) {
+        float[] norms = new float[width];
+        decoderNorms(norms);
+        float[] centered = new float[inputDim];
+        float[] p = parameters.data();
+        int bEnc = parameters.bEncOffset();
+        int bDec = parameters.bDecOffset();
+        for (int b = 0; b < rows; b++) {
+            int xRow = b * inputDim;
+            int aRow = b * width;
+            for (int i = 0; i < inputDim; i++) {
+                centered[i] = inputs[xRow + i] - p[bDec + i];
+            }
+            System.arraycopy(p, bEnc, activations, aRow, width);
+            for (int i = 0; i < inputDim; i++) {
+                float c = centered[i];
+                int wRow = i * width;
+                for (int j = 0; j < width; j++) {
+                    activations[aRow + j] += c * p[wRow + j];
+                }
+            }
+            for (int j = 0; j < width; j++) {
+                float v = activations[aRow + j] * norms[j];
+                activations[aRow + j] = v > 0 ? v : 0f;
+            }
+        }
+        selectInference(activations, rows, inference, k);
+    }
+
+    /** Zeroes the inactive entries of relu'd dense activations [rows × width]. */
+    protected void selectInference(float[] activations, int rows, Inference inference, double k) {
+        if (inference == Inference.THRESHOLD) {
+            float t = (float) threshold;
+            for (int e = 0; e < rows * width; e++) {
+                if (activations[e] <= t) {
+                    activations[e] = 0f;
+                }
+            }
+        } else {
+            selectTopKInference(activations, rows, k);
+        }
+    }
+
+    /** Top-k selection for inference; the default keeps ⌊k·rows⌋ over the whole batch. */
+    protected void selectTopKInference(float[] activations, int rows, double k) {
+        long keep = (long) Math.floor(k * rows);
+        TopK.keepLargest(activations, 0, rows * width, keep, new float[rows * width]);
+    }
+
+    @Override
+    public void decodeActivations(float[] activations, int rows, float[] out) {
+        float[] norms = new float[width];
+        decoderNorms(norms);
+        float[] p = parameters.data();
+        int bDec = parameters.bDecOffset();
+        int wDec = parameters.wDecOffset();
+        for (int b = 0; b < rows; b++) {
+            int outRow = b * inputDim;
+            System.arraycopy(p, bDec, out, outRow, inputDim);
+            for (int j = 0; j < width; j++) {
+                float a = activations[b * width + j];
+                if (a == 0f) {
+                    continue;
+                }
+                float scale = a / norms[j];
+                int row = wDec + j * inputDim;
+                for (int i = 0; i < inputDim; i++) {
+                    out[outRow + i] += scale * p[row + i];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+package org.saelab.api;
+
+public interface LossTermFactory<C extends LossTermConfig> extends ComponentFactory<C, LossTerm> {}

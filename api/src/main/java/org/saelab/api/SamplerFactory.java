@@ -1,0 +1,3 @@
+package org.saelab.api;
+
+public interface SamplerFactory<C extends SamplerConfig> extends ComponentFactory<C, Sampler> {}

@@ -1,0 +1,139 @@
+package org.saelab.api;
+
+/**
+ * Top-k selection by quickselect (no sort, no allocation). Ties at the cut are broken by
+ * position: the earliest entries are kept, so the result is deterministic.
+ */
+public final class TopK {
+    private TopK() {}
+
+    /**
+     * The value v such that keeping the entries {@code > v}, plus entries {@code == v} in order
+     * until {@code keep} are kept, keeps the {@code keep} largest positive values of
+     * {@code values[from, to)}. Returns 0 when at most {@code keep} values are positive.
+     */
+    public static float cutoff(float[] values, int from, int to, long keep, float[] scratch) {
+        int positives = 0;
+        for (int e = from; e < to; e++) {
+            float v = values[e];
+            if (v > 0f) {
+                scratch[positives++] = v;
+            }
+        }
+        if (positives <= keep) {
+            return 0f;
+        }
+        if (keep <= 0) {
+            return Float.POSITIVE_INFINITY;
+        }
+        return kthLargest(scratch, positives, (int) keep - 1);
+    }
+
+    /** The (index+1)-th largest of {@code a[0, n)}, reordering {@code a}. */
+    public static float kthLargest(float[] a, int n, int index) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            // median of three as pivot, sorted descending
+            if (a[mid] > a[lo]) swap(a, mid, lo);
+            if (a[hi] > a[lo]) swap(a, hi, lo);
+            if (a[hi] > a[mid]) swap(a, hi, mid);
+            float pivot = a[mid];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] > pivot) i++;
+                while (a[j] < pivot) j--;
+                if (i <= j) {
+                    swap(a, i, j);
+                    i++;
+                    j--;
+                }
+            }
+            if (index <= j) {
+                hi = j;
+            } else if (index >= i) {
+                lo = i;
+            } else {
+                return a[index];
+            }
+        }
+        return a[lo];
+    }
+
+    private static void swap(float[] a, int i, int j) {
+        float t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
+    /** Zeroes every entry of {@code values[from, to)} except the {@code keep} largest positive ones. */
+    public static void keepLargest(float[] values, int from, int to, long keep, float[] scratch) {
+        float cut = cutoff(values, from, to, keep, scratch);
+        int above = 0;
+        for (int e = from; e < to; e++) {
+            if (values[e] > cut) {
+                above++;
+            }
+        }
+        long tiesAllowed = cut > 0f ? keep - above : 0;
+        for (int e = from; e < to; e++) {
+            float v = values[e];
+            if (v > cut) {
+                continue;
+            }
+            if (v == cut && v > 0f && tiesAllowed > 0) {
+                tiesAllowed--;
+                continue;
+            }
+            values[e] = 0f;
+        }
+    }
+
+    /**
+     * Appends to {@code out} the {@code keep} largest positive entries of the row-major
+     * [rows × width] array {@code pre}, in row-major order (BatchTopK over the whole batch).
+     */
+    public static void selectBatch(float[] pre, int rows, int width, long keep, float[] scratch, SparseCode out) {
+        int n = rows * width;
+        float cut = cutoff(pre, 0, n, keep, scratch);
+        int above = 0;
+        for (int e = 0; e < n; e++) {
+            if (pre[e] > cut) {
+                above++;
+            }
+        }
+        long tiesAllowed = cut > 0f ? keep - above : 0;
+        for (int b = 0; b < rows; b++) {
+            int row = b * width;
+            for (int j = 0; j < width; j++) {
+                float v = pre[row + j];
+                if (v > cut || (v == cut && v > 0f && tiesAllowed-- > 0)) {
+                    out.add(b, j, v);
+                }
+            }
+        }
+    }
+
+    /** Appends the {@code keep} largest positive entries of each row (per-sample TopK). */
+    public static void selectPerRow(float[] pre, int rows, int width, int keep, float[] scratch, SparseCode out) {
+        for (int b = 0; b < rows; b++) {
+            int row = b * width;
+            float cut = cutoff(pre, row, row + width, keep, scratch);
+            int above = 0;
+            for (int j = 0; j < width; j++) {
+                if (pre[row + j] > cut) {
+                    above++;
+                }
+            }
+            long tiesAllowed = cut > 0f ? keep - above : 0;
+            for (int j = 0; j < width; j++) {
+                float v = pre[row + j];
+                if (v > cut || (v == cut && v > 0f && tiesAllowed-- > 0)) {
+                    out.add(b, j, v);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.saelab.losses.mse;
+
+import org.saelab.api.ConfigException;
+import org.saelab.api.LossTerm;
+import org.saelab.api.Sae;
+import org.saelab.api.SparseCode;
+import org.saelab.api.TrainingState;
+
+/** weight · MSE of a reconstruction; see {@link MseConfig}. */
+public final class MseTerm implements LossTerm {
+    private final float weight;
+    private final Double k;
+    private final Integer latents;
+    private SparseCode code;
+    private float[] reconstruction;
+
+    public MseTerm(MseConfig config) {
+        this.weight = (float) config.weight();
+        this.k = config.k();
+        this.latents = config.latents();
+    }
+
+    @Override
+    public double apply(TrainingState s, Sae sae) {
+        int limit = latents == null ? sae.width() : latents;
+        ConfigException.check(limit <= sae.width(), "loss.latents", limit, "must be <= architecture.dSae (" + sae.width() + ")");
+        SparseCode used = s.main;
+        float[] recon = s.reconstruction;
+        if (k != null || limit < sae.width()) {
+            if (code == null) {
+                code = new SparseCode(s.main.capacity());
+                reconstruction = new float[s.reconstruction.length];
+            }
+            if (k != null) {
+                code.clear();
+                sae.select(s, k, code);
+                used = code;
+            }
+            recon = reconstruction;
+            sae.decode(s, used, limit, recon);
+        }
+        float[] x = s.batch.inputs;
+        float[] grad = s.gradReconstruction;
+        int n = s.batchSize * s.inputDim;
+        float scale = 2f * weight / s.batchSize;
+        double sum = 0;
+        for (int e = 0; e < n; e++) {
+            float diff = recon[e] - x[e];
+            sum += diff * diff;
+            grad[e] = scale * diff;
+        }
+        sae.backwardDecode(s, used, limit, grad);
+        return weight * sum / s.batchSize;
+    }
+}

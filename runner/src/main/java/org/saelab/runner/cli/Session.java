@@ -1,0 +1,69 @@
+package org.saelab.runner.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.name.Names;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.saelab.runner.wiring.PluginException;
+import org.saelab.runner.wiring.PluginModule;
+import org.saelab.runner.wiring.PluginRegistry;
+
+/** The wiring of one CLI invocation: plugins discovered, one injector, the mappers. */
+final class Session {
+    final PluginRegistry registry;
+    final ObjectMapper json;
+    final ObjectMapper yaml;
+    final Injector injector;
+
+    private Session(PluginRegistry registry) {
+        this.registry = registry;
+        this.injector = Guice.createInjector(new PluginModule(registry));
+        this.json = injector.getInstance(Key.get(ObjectMapper.class, Names.named("json")));
+        this.yaml = injector.getInstance(Key.get(ObjectMapper.class, Names.named("yaml")));
+    }
+
+    /**
+     * Discovers the plugins on the class path plus the jars in each plugin folder; fails with a
+     * clear message when there are none.
+     */
+    static Session open(List<Path> pluginFolders) {
+        ClassLoader loader = pluginLoader(pluginFolders);
+        PluginRegistry registry = PluginRegistry.discover(loader);
+        if (registry.isEmpty()) {
+            throw new PluginException("no saelab plugins found on the class path (no jar with "
+                    + "META-INF/services/org.saelab.api.Plugin); run saelab through ./saelab, or add the plugin jars "
+                    + "to the class path");
+        }
+        return new Session(registry);
+    }
+
+    private static ClassLoader pluginLoader(List<Path> folders) {
+        ClassLoader parent = Session.class.getClassLoader();
+        List<URL> jars = new ArrayList<>();
+        for (Path folder : folders) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                    jars.add(jar.toUri().toURL());
+                }
+            } catch (MalformedURLException e) {
+                throw new PluginException("bad plugin path " + folder + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new PluginException("cannot read plugin folder " + folder + ": " + e.getMessage());
+            }
+        }
+        return jars.isEmpty() ? parent : new URLClassLoader(jars.toArray(URL[]::new), parent);
+    }
+}

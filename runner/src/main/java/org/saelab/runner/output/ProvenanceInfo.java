@@ -1,0 +1,68 @@
+package org.saelab.runner.output;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** Facts about the build and machine that every result records. */
+public final class ProvenanceInfo {
+    private static final Properties BUILD = load();
+
+    private ProvenanceInfo() {}
+
+    private static Properties load() {
+        Properties properties = new Properties();
+        try (InputStream in = ProvenanceInfo.class.getResourceAsStream("/org/saelab/runner/version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // provenance falls back to "unknown"
+        }
+        return properties;
+    }
+
+    public static String projectVersion() {
+        return BUILD.getProperty("version", "unknown");
+    }
+
+    public static String nd4jVersion() {
+        return BUILD.getProperty("nd4j.version", "unknown");
+    }
+
+    public static String backend() {
+        try {
+            return org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName();
+        } catch (RuntimeException | LinkageError e) {
+            return "unavailable: " + e;
+        }
+    }
+
+    /** The git commit of the saelab checkout (from -Dsaelab.home), or "unknown". */
+    public static String gitCommit() {
+        String home = System.getProperty("saelab.home");
+        if (home == null) {
+            return "unknown";
+        }
+        try {
+            Process process = new ProcessBuilder("git", "-C", Path.of(home).toString(), "rev-parse", "HEAD")
+                    .redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0 && out.matches("[0-9a-f]{40}")) {
+                Process status = new ProcessBuilder("git", "-C", home, "status", "--porcelain", "--untracked-files=no")
+                        .redirectErrorStream(true).start();
+                String dirty = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                status.waitFor(5, TimeUnit.SECONDS);
+                return dirty.isEmpty() ? out : out + "-dirty";
+            }
+        } catch (IOException e) {
+            // no git on this machine
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "unknown";
+    }
+}

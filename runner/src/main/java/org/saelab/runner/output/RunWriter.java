@@ -1,0 +1,79 @@
+package org.saelab.runner.output;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.saelab.api.EvaluationContext;
+import org.saelab.api.RunResult;
+
+/**
+ * Writes a run's folder: everything goes into a hidden ".NAME.partial" folder that is renamed
+ * to NAME only when complete, so an interrupted run never leaves a folder that looks finished.
+ */
+public final class RunWriter {
+    private final ObjectMapper json;
+
+    public RunWriter(ObjectMapper json) {
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    /** A fresh run folder name under {@code experimentDir}: {@code base}, or base.2, base.3, … */
+    public static Path freshRunDir(Path experimentDir, String base) {
+        Path candidate = experimentDir.resolve(base);
+        for (int i = 2; Files.exists(candidate); i++) {
+            candidate = experimentDir.resolve(base + "." + i);
+        }
+        return candidate;
+    }
+
+    public Path write(Path runDir, RunResult result, EvaluationContext evaluation) {
+        Path partial = runDir.resolveSibling("." + runDir.getFileName() + ".partial");
+        try {
+            deleteRecursively(partial);
+            Files.createDirectories(partial);
+            AtomicFiles.write(partial.resolve("result.json"), json.writeValueAsBytes(result));
+            if (evaluation.hasGroundTruth()) {
+                writeHeatmaps(partial, result.run(), evaluation);
+            }
+            Files.move(partial, runDir, StandardCopyOption.ATOMIC_MOVE);
+            return runDir;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise result of " + result.run(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write run folder " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeHeatmaps(Path dir, String run, EvaluationContext evaluation) {
+        double[][] decoder = evaluation.decoderCos();
+        int[] order = Heatmap.orderByBestMatch(decoder);
+        String[] names = new String[evaluation.width()];
+        for (int j = 0; j < names.length; j++) {
+            names[j] = "L" + j;
+        }
+        AtomicFiles.write(dir.resolve("decoder_cos.png"), Heatmap.png(decoder, "decoder cosine with true features: " + run,
+                "SAE latent (sorted by best match)", "true feature", order, names));
+        AtomicFiles.write(dir.resolve("encoder_cos.png"), Heatmap.png(evaluation.encoderCos(),
+                "encoder cosine with true features: " + run, "SAE latent (sorted by decoder best match)", "true feature",
+                order, names));
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
