@@ -19,6 +19,8 @@ public abstract class LinearSae implements Sae {
     private final float[] gradWEncTransposed;
     private final float[] columnGrad;
     private double threshold;
+    private float[] centeredT;
+    private float[] preT;
 
     protected LinearSae(int inputDim, int width, boolean rescaleByDecoderNorm) {
         ConfigException.check(inputDim > 0, "inputDim", inputDim, "must be > 0");
@@ -123,29 +125,81 @@ public abstract class LinearSae implements Sae {
         encodeRows(s.batch.inputs, s.batchSize, s.centered, s.preRaw, s.pre, s.norms);
     }
 
-    /** pre = ((x − b_dec) · W_enc + b_enc) ⊙ norms, row by row. */
+    /**
+     * pre = ((x − b_dec) · W_enc + b_enc) ⊙ norms. Computed latent-major (pre transposed, one
+     * long axpy per (latent, 4 input dims)) because the row-major form runs short inner loops of
+     * width elements that vectorise poorly; the result is transposed back to row-major.
+     */
     protected final void encodeRows(float[] x, int rows, float[] centered, float[] preRaw, float[] pre, float[] norms) {
         float[] p = parameters.data();
         int bEnc = parameters.bEncOffset();
         int bDec = parameters.bDecOffset();
+        if (centeredT == null || centeredT.length < inputDim * rows) {
+            centeredT = new float[inputDim * rows];
+            preT = new float[width * rows];
+        }
+        float[] cT = centeredT;
+        float[] pT = preT;
         for (int b = 0; b < rows; b++) {
             int xRow = b * inputDim;
-            int aRow = b * width;
             for (int i = 0; i < inputDim; i++) {
-                centered[xRow + i] = x[xRow + i] - p[bDec + i];
-            }
-            System.arraycopy(p, bEnc, preRaw, aRow, width);
-            for (int i = 0; i < inputDim; i++) {
-                float c = centered[xRow + i];
-                int wRow = i * width;
-                for (int j = 0; j < width; j++) {
-                    preRaw[aRow + j] += c * p[wRow + j];
-                }
-            }
-            for (int j = 0; j < width; j++) {
-                pre[aRow + j] = preRaw[aRow + j] * norms[j];
+                float c = x[xRow + i] - p[bDec + i];
+                centered[xRow + i] = c;
+                cT[i * rows + b] = c;
             }
         }
+        for (int j = 0; j < width; j++) {
+            int out = j * rows;
+            java.util.Arrays.fill(pT, out, out + rows, p[bEnc + j]);
+            int i = 0;
+            for (; i + 4 <= inputDim; i += 4) {
+                float w0 = p[i * width + j];
+                float w1 = p[(i + 1) * width + j];
+                float w2 = p[(i + 2) * width + j];
+                float w3 = p[(i + 3) * width + j];
+                int c0 = i * rows;
+                int c1 = c0 + rows;
+                int c2 = c1 + rows;
+                int c3 = c2 + rows;
+                for (int b = 0; b < rows; b++) {
+                    pT[out + b] += w0 * cT[c0 + b] + w1 * cT[c1 + b] + w2 * cT[c2 + b] + w3 * cT[c3 + b];
+                }
+            }
+            for (; i < inputDim; i++) {
+                float w = p[i * width + j];
+                int c = i * rows;
+                for (int b = 0; b < rows; b++) {
+                    pT[out + b] += w * cT[c + b];
+                }
+            }
+        }
+        for (int b = 0; b < rows; b++) {
+            int aRow = b * width;
+            for (int j = 0; j < width; j++) {
+                float v = pT[j * rows + b];
+                preRaw[aRow + j] = v;
+                pre[aRow + j] = v * norms[j];
+            }
+        }
+    }
+
+    /** Σ_i a[aFrom + i] · b[bFrom + i] over n, with four independent accumulators. */
+    protected static float dot(float[] a, int aFrom, float[] b, int bFrom, int n) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += a[aFrom + i] * b[bFrom + i];
+            s1 += a[aFrom + i + 1] * b[bFrom + i + 1];
+            s2 += a[aFrom + i + 2] * b[bFrom + i + 2];
+            s3 += a[aFrom + i + 3] * b[bFrom + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += a[aFrom + i] * b[bFrom + i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
@@ -199,11 +253,9 @@ public abstract class LinearSae implements Sae {
             float scale = value / n;
             int outRow = b * inputDim;
             int row = wDec + j * inputDim;
-            float dot = 0;
+            float dot = dot(gradOut, outRow, p, row, inputDim);
             for (int i = 0; i < inputDim; i++) {
-                float go = gradOut[outRow + i];
-                dot += go * p[row + i];
-                g[row + i] += scale * go;
+                g[row + i] += scale * gradOut[outRow + i];
             }
             s.gradPre[b * width + j] += dot / n;
             if (rescaleByDecoderNorm) {
