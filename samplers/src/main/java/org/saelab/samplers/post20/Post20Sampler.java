@@ -184,7 +184,6 @@ public final class Post20Sampler implements Sampler {
         private final SplittableRandom random;
         private final int[] firing = new int[numFeatures + ROWS_PER_PASS];
         private final float[] magnitudes = new float[numFeatures + ROWS_PER_PASS];
-        private final float[][] firingRows = new float[numFeatures + ROWS_PER_PASS][];
         private final float[] row = new float[inputDim];
 
         Stream(SplittableRandom random) {
@@ -213,7 +212,6 @@ public final class Post20Sampler implements Sampler {
                     float magnitude = (float) Math.max(0.0, mean + std * random.nextGaussian());
                     magnitudes[k] = magnitude;
                     features[featureOffset + firing[k]] = magnitude;
-                    firingRows[k] = directionRows[firing[k]];
                 }
                 final int inputOffset = sample * d;
                 if (count == 0) {
@@ -261,19 +259,24 @@ public final class Post20Sampler implements Sampler {
             return count;
         }
 
-        /** row = Σ_k magnitudes[k]·firingRows[k], four rows per pass, the last pass padded with zeros. */
+        /**
+         * row = Σ_k magnitudes[k]·E[firing[k]], four rows per pass, the last pass padded with the
+         * zero row (index numFeatures).
+         */
         private void sumFiringRows(int count) {
-            final float[][] rows = firingRows;
+            final float[][] rows = directionRows;
+            final int[] index = firing;
             final float[] scales = magnitudes;
-            int padded = (count + ROWS_PER_PASS - 1) / ROWS_PER_PASS * ROWS_PER_PASS;
+            final int padded = (count + ROWS_PER_PASS - 1) / ROWS_PER_PASS * ROWS_PER_PASS;
             for (int k = count; k < padded; k++) {
-                rows[k] = directionRows[numFeatures];
+                index[k] = numFeatures;
                 scales[k] = 0f;
             }
-            setFour(row, rows[0], scales[0], rows[1], scales[1], rows[2], scales[2], rows[3], scales[3]);
+            setFour(row, rows[index[0]], scales[0], rows[index[1]], scales[1], rows[index[2]], scales[2],
+                    rows[index[3]], scales[3]);
             for (int k = ROWS_PER_PASS; k < count; k += ROWS_PER_PASS) {
-                addFour(row, rows[k], scales[k], rows[k + 1], scales[k + 1], rows[k + 2], scales[k + 2], rows[k + 3],
-                        scales[k + 3]);
+                addFour(row, rows[index[k]], scales[k], rows[index[k + 1]], scales[k + 1], rows[index[k + 2]],
+                        scales[k + 2], rows[index[k + 3]], scales[k + 3]);
             }
         }
 
