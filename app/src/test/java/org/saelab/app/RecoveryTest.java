@@ -47,9 +47,14 @@ class RecoveryTest {
         assertEquals(5.0, scalar(metrics, "trueL0"), 0.05);
     }
 
+    /**
+     * From random initialisation the SAE needs more than 3M samples to settle: measured over
+     * seeds 0–4 it recovered 14, 12, 14, 11, 16 features after 3M samples and 19, 18, 19, 17, 19
+     * after 6M. The test uses 6M.
+     */
     @Test
-    void fromRandomInitialisationThreeMillionSamplesRecoverMostFeatures() {
-        Map<String, MetricValue> metrics = train(3_000_000, "random", 0);
+    void fromRandomInitialisationSixMillionSamplesRecoverMostFeatures() {
+        Map<String, MetricValue> metrics = train(6_000_000, "random", 0);
         assertTrue(scalar(metrics, "recoveredFeatures") >= 15, summary(metrics));
     }
 
