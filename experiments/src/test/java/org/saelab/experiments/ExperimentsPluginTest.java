@@ -26,4 +26,18 @@ class ExperimentsPluginTest {
         assertEquals(2, spec.loss().size());
         assertEquals("auxk", spec.loss().get(1).type());
     }
+
+    @Test
+    void thePostsOtherKsDifferOnlyInK() {
+        var experiments = PluginRegistry.discover(getClass().getClassLoader()).experiments();
+        ExperimentSpec base = Guice.createInjector(experiments.get("post-case1").module()).getInstance(ExperimentSpec.class);
+        java.util.Map<String, Double> ks = java.util.Map.of("post-case2", 4.0, "post-case3", 3.0, "post-k6", 6.0, "post-k8", 8.0);
+        ks.forEach((name, k) -> {
+            ExperimentSpec spec = Guice.createInjector(experiments.get(name).module()).getInstance(ExperimentSpec.class);
+            assertEquals(k, ((Number) spec.architecture().settings().get("k")).doubleValue(), name);
+            assertEquals(base.training(), spec.training(), name);
+            assertEquals(base.sampler(), spec.sampler(), name);
+            assertEquals(base.loss(), spec.loss(), name);
+        });
+    }
 }
