@@ -13,6 +13,9 @@ public final class TopK {
      * {@code values[from, to)}. Returns 0 when at most {@code keep} values are positive.
      */
     public static float cutoff(float[] values, int from, int to, long keep, float[] scratch) {
+        if (to - from >= HISTOGRAM_MIN_SIZE) {
+            return cutoffByHistogram(values, from, to, keep, scratch);
+        }
         int positives = 0;
         for (int e = from; e < to; e++) {
             float v = values[e];
@@ -27,6 +30,49 @@ public final class TopK {
             return Float.POSITIVE_INFINITY;
         }
         return kthLargest(scratch, positives, (int) keep - 1);
+    }
+
+    /** Below this many values a plain quickselect is cheaper than clearing the histogram. */
+    private static final int HISTOGRAM_MIN_SIZE = 4096;
+    private static final int BUCKETS = 1 << 11;
+    private static final ThreadLocal<int[]> HISTOGRAM = ThreadLocal.withInitial(() -> new int[BUCKETS]);
+
+    /**
+     * The same cutoff as the quickselect path, in two linear passes: the bits of a positive float
+     * order like the float itself, so a histogram over the top 11 bits (exponent and 3 mantissa
+     * bits) finds the bucket holding the cut, and only that bucket's values are quickselected.
+     */
+    private static float cutoffByHistogram(float[] values, int from, int to, long keep, float[] scratch) {
+        int[] histogram = HISTOGRAM.get();
+        java.util.Arrays.fill(histogram, 0);
+        int positives = 0;
+        for (int e = from; e < to; e++) {
+            float v = values[e];
+            if (v > 0f) {
+                histogram[Float.floatToRawIntBits(v) >>> 20]++;
+                positives++;
+            }
+        }
+        if (positives <= keep) {
+            return 0f;
+        }
+        if (keep <= 0) {
+            return Float.POSITIVE_INFINITY;
+        }
+        long above = 0;
+        int bucket = BUCKETS - 1;
+        while (above + histogram[bucket] < keep) {
+            above += histogram[bucket];
+            bucket--;
+        }
+        int inBucket = 0;
+        for (int e = from; e < to; e++) {
+            float v = values[e];
+            if (v > 0f && Float.floatToRawIntBits(v) >>> 20 == bucket) {
+                scratch[inBucket++] = v;
+            }
+        }
+        return kthLargest(scratch, inBucket, (int) (keep - above) - 1);
     }
 
     /** The (index+1)-th largest of {@code a[0, n)}, reordering {@code a}. */
