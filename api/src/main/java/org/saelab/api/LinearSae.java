@@ -20,6 +20,7 @@ public abstract class LinearSae implements Sae {
     private final float[] columnGrad;
     private double threshold;
     private float[] centeredT;
+    private int[] active;
     private float[] preT;
 
     protected LinearSae(int inputDim, int width, boolean rescaleByDecoderNorm) {
@@ -276,23 +277,31 @@ public abstract class LinearSae implements Sae {
         int wDec = parameters.wDecOffset();
         Arrays.fill(gradWEncTransposed, 0f);
         Arrays.fill(columnGrad, 0f);
-        for (int b = 0; b < s.batchSize; b++) {
-            int aRow = b * width;
+        // the nonzero entries of gradPre in row-major order, gathered without branches: skipping
+        // zeros with a branch mispredicts on most of the ~25% nonzero entries
+        int total = s.batchSize * width;
+        if (active == null || active.length < total) {
+            active = new int[total];
+        }
+        int count = 0;
+        for (int e = 0; e < total; e++) {
+            active[count] = e;
+            count += s.gradPre[e] != 0f ? 1 : 0;
+        }
+        for (int n = 0; n < count; n++) {
+            int e = active[n];
+            int b = e / width;
+            int j = e - b * width;
             int xRow = b * inputDim;
-            for (int j = 0; j < width; j++) {
-                float gp = s.gradPre[aRow + j];
-                if (gp == 0f) {
-                    continue;
-                }
-                float gRaw = gp * s.norms[j];
-                if (rescaleByDecoderNorm) {
-                    s.gradNorms[j] += gp * s.preRaw[aRow + j];
-                }
-                columnGrad[j] += gRaw;
-                int t = j * inputDim;
-                for (int i = 0; i < inputDim; i++) {
-                    gradWEncTransposed[t + i] += gRaw * s.centered[xRow + i];
-                }
+            float gp = s.gradPre[e];
+            float gRaw = gp * s.norms[j];
+            if (rescaleByDecoderNorm) {
+                s.gradNorms[j] += gp * s.preRaw[e];
+            }
+            columnGrad[j] += gRaw;
+            int t = j * inputDim;
+            for (int i = 0; i < inputDim; i++) {
+                gradWEncTransposed[t + i] += gRaw * s.centered[xRow + i];
             }
         }
         for (int i = 0; i < inputDim; i++) {
