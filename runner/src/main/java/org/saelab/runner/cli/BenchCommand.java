@@ -8,12 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import org.saelab.api.Experiment;
-import org.saelab.api.ExperimentSpec;
 import org.saelab.api.Metric;
 import org.saelab.api.RunSpec;
-import org.saelab.runner.config.SpecResolver;
 import org.saelab.runner.output.AtomicFiles;
 import org.saelab.runner.train.PhaseBenchmark;
 import org.saelab.runner.train.RunExecutor;
@@ -43,19 +39,11 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         Session session = Session.open(PluginFolders.resolve(List.of()));
-        Experiment experiment = session.registry.experiments().get(experimentName);
-        if (experiment == null) {
-            throw new UsageException("unknown experiment '" + experimentName + "'; known: "
-                    + String.join(", ", new TreeSet<>(session.registry.experiments().keySet())));
-        }
-        ExperimentSpec experimentSpec = session.injector.createChildInjector(experiment.module())
-                .getInstance(ExperimentSpec.class);
         List<String> sets = new ArrayList<>(assignments);
         if (samples != null) {
             sets.add("training.samples=" + samples);
         }
-        RunSpec runSpec = new SpecResolver(session.json, session.yaml, session.registry)
-                .resolve(experimentSpec, new SpecResolver.Overrides(null, sets));
+        RunSpec runSpec = session.resolve(experimentName, null, sets);
         List<Metric> metrics = new ArrayList<>(session.registry.metrics().values());
         RunExecutor executor = new RunExecutor(session.registry);
         PrintWriter stdout = spec.commandLine().getOut();

@@ -1,6 +1,5 @@
 package org.saelab.runner.cli;
 
-import com.google.inject.Guice;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -8,9 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import org.saelab.api.Experiment;
-import org.saelab.api.ExperimentSpec;
 import org.saelab.api.Metric;
 import org.saelab.api.MetricValue;
 import org.saelab.api.Provenance;
@@ -60,13 +56,6 @@ final class RunCommand implements Runnable {
         long started = System.nanoTime();
         Instant startTime = Instant.now();
         Session session = Session.open(PluginFolders.resolve(pluginPath));
-        Experiment experiment = session.registry.experiments().get(experimentName);
-        if (experiment == null) {
-            throw new UsageException("unknown experiment '" + experimentName + "'; known: "
-                    + String.join(", ", new TreeSet<>(session.registry.experiments().keySet())));
-        }
-        ExperimentSpec experimentSpec = session.injector.createChildInjector(experiment.module())
-                .getInstance(ExperimentSpec.class);
         List<String> sets = new ArrayList<>(assignments);
         if (seed != null) {
             sets.add("training.seed=" + seed);
@@ -74,8 +63,8 @@ final class RunCommand implements Runnable {
         if (samples != null) {
             sets.add("training.samples=" + samples);
         }
-        SpecResolver resolver = new SpecResolver(session.json, session.yaml, session.registry);
-        RunSpec runSpec = resolver.resolve(experimentSpec, new SpecResolver.Overrides(configFile, sets));
+        SpecResolver resolver = session.resolver();
+        RunSpec runSpec = session.resolve(experimentName, configFile, sets);
 
         PrintWriter stdout = spec.commandLine().getOut();
         PrintStream progressStream = System.err;

@@ -47,6 +47,25 @@ final class Session {
         return new Session(registry);
     }
 
+    /**
+     * The resolved run spec of experiment {@code name}: its bound spec, patched by the config
+     * file (may be null) and the {@code path=value} assignments, validated.
+     */
+    org.saelab.api.RunSpec resolve(String name, java.nio.file.Path configFile, List<String> assignments) {
+        org.saelab.api.Experiment experiment = registry.experiments().get(name);
+        if (experiment == null) {
+            throw new UsageException("unknown experiment '" + name + "'; known: "
+                    + String.join(", ", new java.util.TreeSet<>(registry.experiments().keySet())));
+        }
+        org.saelab.api.ExperimentSpec spec = injector.createChildInjector(experiment.module())
+                .getInstance(org.saelab.api.ExperimentSpec.class);
+        return resolver().resolve(spec, new org.saelab.runner.config.SpecResolver.Overrides(configFile, assignments));
+    }
+
+    org.saelab.runner.config.SpecResolver resolver() {
+        return new org.saelab.runner.config.SpecResolver(json, yaml, registry);
+    }
+
     private static ClassLoader pluginLoader(List<Path> folders) {
         ClassLoader parent = Session.class.getClassLoader();
         List<URL> jars = new ArrayList<>();
