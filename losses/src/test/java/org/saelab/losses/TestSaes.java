@@ -86,8 +86,12 @@ final class TestSaes {
 
     /** Gaussian inputs of standard deviation 0.5 at the training k; the last {@code dead} latents dead. */
     static TrainingState state(int dead) {
+        return state(dead, 7);
+    }
+
+    static TrainingState state(int dead, long seed) {
         TrainingState state = new TrainingState(BATCH, INPUT_DIM, WIDTH, 1);
-        SplittableRandom random = new SplittableRandom(6);
+        SplittableRandom random = new SplittableRandom(seed);
         for (int e = 0; e < state.batch.inputs.length; e++) {
             state.batch.inputs[e] = (float) (0.5 * random.nextGaussian());
         }

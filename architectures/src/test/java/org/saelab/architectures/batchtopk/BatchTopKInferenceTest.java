@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.saelab.api.Inference;
 import org.saelab.api.TrainingState;
+import org.saelab.api.TrainingStep;
 
 /** Both inference modes and the running threshold that the threshold mode uses. */
 class BatchTopKInferenceTest {
@@ -144,7 +146,7 @@ class BatchTopKInferenceTest {
         TrainingState state = BatchTopKFixtures.gaussianState(16, INPUT_DIM, WIDTH, 2, 23, 1);
         double expected = 0;
         for (int step = 0; step < 3; step++) {
-            org.saelab.api.TrainingStep.forwardBackward(sae, java.util.List.of(BatchTopKFixtures.MSE), state);
+            TrainingStep.forwardBackward(sae, List.of(BatchTopKFixtures.MSE), state);
             float min = Float.POSITIVE_INFINITY;
             for (int e = 0; e < state.main.count(); e++) {
                 min = Math.min(min, state.main.values[e]);
