@@ -42,6 +42,8 @@ public final class RunExecutor {
         int hedging = spec.evaluation().hedgingFeature();
         ConfigException.check(hedging < sampler.numFeatures(), "evaluation.hedgingFeature", hedging,
                 "must be < the sampler's number of features (" + sampler.numFeatures() + ")");
+        // load ND4J's native backend now, so its start-up is not counted as training time
+        org.nd4j.linalg.factory.Nd4j.getBackend();
         if ("ground-truth".equals(spec.training().init())) {
             sae.initialiseToDirections(sampler.directionsData(), sampler.numFeatures());
         }
