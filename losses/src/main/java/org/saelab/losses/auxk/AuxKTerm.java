@@ -19,6 +19,7 @@ public final class AuxKTerm implements LossTerm {
     private float[] scratch;
     private SparseCode code;
     private float[] reconstruction;
+    private float[] residualError;
 
     public AuxKTerm(AuxKConfig config) {
         this.coefficient = (float) config.coefficient();
@@ -34,6 +35,7 @@ public final class AuxKTerm implements LossTerm {
             scratch = new float[width];
             code = new SparseCode(s.main.capacity());
             reconstruction = new float[s.reconstruction.length];
+            residualError = new float[s.reconstruction.length];
         }
         int deadCount = 0;
         for (int j = 0; j < width; j++) {
@@ -54,13 +56,12 @@ public final class AuxKTerm implements LossTerm {
         float[] grad = s.gradReconstruction;
         int n = s.batchSize * s.inputDim;
         float gradScale = 2f * scale / s.batchSize;
-        double sum = 0;
         for (int e = 0; e < n; e++) {
-            float residual = x[e] - mainReconstruction[e];
-            float diff = reconstruction[e] - residual;
-            sum += diff * diff;
+            float diff = reconstruction[e] - (x[e] - mainReconstruction[e]);
+            residualError[e] = diff;
             grad[e] = gradScale * diff;
         }
+        double sum = org.saelab.losses.mse.SquaredError.sum(residualError, n);
         sae.backwardDecode(s, code, width, grad);
         return scale * sum / s.batchSize;
     }

@@ -43,13 +43,10 @@ public final class MseTerm implements LossTerm {
         float[] grad = s.gradReconstruction;
         int n = s.batchSize * s.inputDim;
         float scale = 2f * weight / s.batchSize;
-        double sum = 0;
         for (int e = 0; e < n; e++) {
-            float diff = recon[e] - x[e];
-            sum += diff * diff;
-            grad[e] = scale * diff;
+            grad[e] = scale * (recon[e] - x[e]);
         }
         sae.backwardDecode(s, used, limit, grad);
-        return weight * sum / s.batchSize;
+        return weight * SquaredError.sum(recon, x, n) / s.batchSize;
     }
 }
