@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 /**
  * Finite-difference check of an SAE's and its loss terms' hand-written backward pass: compares
  * the analytic gradient of every checked parameter with (L(θ + h) − L(θ − h)) / 2h. Coordinates
- * where the perturbation changes which latents are selected are not differentiable there and
- * are skipped (and counted). Works in float32 like training, so use h around 1e-3 and a
+ * where the perturbation changes which latents are selected (in the main code or in any term's
+ * own selection) are not differentiable there and are skipped (and counted). Works in float32 like training, so use h around 1e-3 and a
  * relative tolerance around 1e-2.
  */
 public final class GradientCheck {
@@ -32,6 +32,7 @@ public final class GradientCheck {
         double base = TrainingStep.forwardBackward(sae, terms, state);
         float[] analytic = state.grads.clone();
         SparseCode reference = copy(state.main);
+        boolean[] referencePattern = nonZero(state.gradPre);
         SplittableRandom random = new SplittableRandom(seed);
         int count = Math.min(coordinates, params.length);
         int checked = 0;
@@ -45,10 +46,10 @@ public final class GradientCheck {
             float original = params[index];
             params[index] = (float) (original + h);
             double plus = TrainingStep.forwardBackward(sae, terms, state);
-            boolean samePlus = sameSelection(reference, state.main);
+            boolean samePlus = sameSelection(reference, state.main) && samePattern(referencePattern, state.gradPre);
             params[index] = (float) (original - h);
             double minus = TrainingStep.forwardBackward(sae, terms, state);
-            boolean sameMinus = sameSelection(reference, state.main);
+            boolean sameMinus = sameSelection(reference, state.main) && samePattern(referencePattern, state.gradPre);
             double step = (double) (float) (original + h) - (double) (float) (original - h);
             params[index] = original;
             double numeric = (plus - minus) / step;
@@ -72,6 +73,27 @@ public final class GradientCheck {
         }
         TrainingStep.forwardBackward(sae, terms, state);
         return new Result(checked, skipped, worst, worstIndex, worstAnalytic, worstNumeric);
+    }
+
+    /**
+     * Which pre-activations receive gradient: a change in any term's own selection (a multi-L0
+     * k, the AuxK latents) changes this pattern even when the main code stays the same.
+     */
+    private static boolean[] nonZero(float[] gradPre) {
+        boolean[] out = new boolean[gradPre.length];
+        for (int i = 0; i < gradPre.length; i++) {
+            out[i] = gradPre[i] != 0f;
+        }
+        return out;
+    }
+
+    private static boolean samePattern(boolean[] reference, float[] gradPre) {
+        for (int i = 0; i < gradPre.length; i++) {
+            if (reference[i] != (gradPre[i] != 0f)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static SparseCode copy(SparseCode code) {
