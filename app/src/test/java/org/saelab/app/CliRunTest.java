@@ -77,6 +77,16 @@ class CliRunTest {
     }
 
     @Test
+    void diffShowsNothingForTheSameSeedAndTheSeedForAnother() {
+        Cli same = Cli.run("diff", out.resolve("post-case1/seed7").toString(), out.resolve("post-case1/seed7.2").toString());
+        assertEquals(0, same.exitCode(), same.err());
+        assertTrue(same.out().startsWith("identical config, metrics, loss and provenance"), same.out());
+        Cli other = Cli.run("diff", out.resolve("post-case1/seed7").toString(), out.resolve("post-case1/seed8").toString());
+        assertTrue(other.out().contains("config.training.seed: 7 → 8"), other.out());
+        assertTrue(other.out().contains("metrics.mse: "), other.out());
+    }
+
+    @Test
     void heatmapsAreWrittenAndNoPartialFolderRemains() throws IOException {
         Path run = out.resolve("post-case1/seed7");
         assertTrue(ImageIO.read(run.resolve("decoder_cos.png").toFile()).getWidth() > 200);
