@@ -28,21 +28,37 @@ public final class GradientCheck {
      * @param coordinates how many randomly chosen parameters to check (all if larger than the count)
      */
     public static Result run(Sae sae, List<LossTerm> terms, TrainingState state, double h, int coordinates, long seed) {
+        int total = sae.parameters().data().length;
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] indices = new int[Math.min(coordinates, total)];
+        for (int c = 0; c < indices.length; c++) {
+            indices[c] = coordinates >= total ? c : random.nextInt(total);
+        }
+        return check(sae, terms, state, h, indices);
+    }
+
+    /** Checks every parameter index in [from, to), e.g. one tensor of {@link SaeParameters}. */
+    public static Result range(Sae sae, List<LossTerm> terms, TrainingState state, double h, int from, int to) {
+        int[] indices = new int[to - from];
+        for (int c = 0; c < indices.length; c++) {
+            indices[c] = from + c;
+        }
+        return check(sae, terms, state, h, indices);
+    }
+
+    private static Result check(Sae sae, List<LossTerm> terms, TrainingState state, double h, int[] indices) {
         float[] params = sae.parameters().data();
         double base = TrainingStep.forwardBackward(sae, terms, state);
         float[] analytic = state.grads.clone();
         SparseCode reference = copy(state.main);
         boolean[] referencePattern = nonZero(state.gradPre);
-        SplittableRandom random = new SplittableRandom(seed);
-        int count = Math.min(coordinates, params.length);
         int checked = 0;
         int skipped = 0;
         double worst = 0;
         int worstIndex = -1;
         double worstAnalytic = 0;
         double worstNumeric = 0;
-        for (int c = 0; c < count; c++) {
-            int index = coordinates >= params.length ? c : random.nextInt(params.length);
+        for (int index : indices) {
             float original = params[index];
             params[index] = (float) (original + h);
             double plus = TrainingStep.forwardBackward(sae, terms, state);

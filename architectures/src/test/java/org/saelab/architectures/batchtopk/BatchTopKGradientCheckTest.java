@@ -11,9 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.saelab.api.GradientCheck;
 import org.saelab.api.LossTerm;
 import org.saelab.api.SaeParameters;
-import org.saelab.api.SparseCode;
 import org.saelab.api.TrainingState;
-import org.saelab.api.TrainingStep;
 
 /**
  * BatchTopK's hand-written backward pass against central finite differences over every
@@ -70,11 +68,11 @@ class BatchTopKGradientCheckTest {
         };
         String[] names = {"W_enc", "b_enc", "W_dec", "b_dec"};
         for (int block = 0; block < blocks.length; block++) {
-            BlockResult r = checkBlock(sae, List.of(MSE), state, blocks[block][0], blocks[block][1]);
+            GradientCheck.Result r = GradientCheck.range(sae, List.of(MSE), state, H, blocks[block][0], blocks[block][1]);
             int size = blocks[block][1] - blocks[block][0];
             // a b_enc step moves a whole column of pre, so biases see more selection changes
-            assertTrue(r.checked >= size / 2, names[block] + ": checked " + r.checked + " of " + size);
-            assertTrue(r.worst < TOLERANCE, names[block] + ": worst relative error " + r.worst + " at " + r.worstIndex);
+            assertTrue(r.checked() >= size / 2, names[block] + ": checked " + r.checked() + " of " + size);
+            assertTrue(r.worstRelativeError() < TOLERANCE, names[block] + ": " + r);
         }
     }
 
@@ -105,67 +103,8 @@ class BatchTopKGradientCheckTest {
         BatchTopKSae sae = sae(k);
         TrainingState state = state(k);
         SaeParameters layout = sae.parameters();
-        BlockResult decoder = checkBlock(sae, List.of(withoutNormGradient), state, layout.wDecOffset(), layout.bDecOffset());
-        assertTrue(decoder.worst > 0.1, "worst W_dec error without the norm gradient: " + decoder.worst);
-    }
-
-    private record BlockResult(int checked, double worst, int worstIndex) {}
-
-    /**
-     * Central differences over [from, to) with GradientCheck's error measure (relative to
-     * max(|numeric| + |analytic|, 1e-2)); coordinates whose perturbation changes the main
-     * selection are not differentiable there and are skipped.
-     */
-    private static BlockResult checkBlock(BatchTopKSae sae, List<LossTerm> terms, TrainingState state, int from, int to) {
-        float[] p = sae.parameters().data();
-        TrainingStep.forwardBackward(sae, terms, state);
-        float[] analytic = state.grads.clone();
-        SparseCode reference = copy(state.main);
-        int checked = 0;
-        double worst = 0;
-        int worstIndex = -1;
-        for (int index = from; index < to; index++) {
-            float original = p[index];
-            p[index] = (float) (original + H);
-            double plus = TrainingStep.forwardBackward(sae, terms, state);
-            boolean samePlus = sameSelection(reference, state.main);
-            p[index] = (float) (original - H);
-            double minus = TrainingStep.forwardBackward(sae, terms, state);
-            boolean sameMinus = sameSelection(reference, state.main);
-            double step = (double) (float) (original + H) - (double) (float) (original - H);
-            p[index] = original;
-            if (!samePlus || !sameMinus) {
-                continue;
-            }
-            double numeric = (plus - minus) / step;
-            double error = Math.abs(numeric - analytic[index]) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[index]));
-            checked++;
-            if (error > worst) {
-                worst = error;
-                worstIndex = index;
-            }
-        }
-        TrainingStep.forwardBackward(sae, terms, state);
-        return new BlockResult(checked, worst, worstIndex);
-    }
-
-    private static SparseCode copy(SparseCode code) {
-        SparseCode out = new SparseCode(code.capacity());
-        for (int e = 0; e < code.count(); e++) {
-            out.add(code.rows[e], code.latents[e], code.values[e]);
-        }
-        return out;
-    }
-
-    private static boolean sameSelection(SparseCode a, SparseCode b) {
-        if (a.count() != b.count()) {
-            return false;
-        }
-        for (int e = 0; e < a.count(); e++) {
-            if (a.rows[e] != b.rows[e] || a.latents[e] != b.latents[e]) {
-                return false;
-            }
-        }
-        return true;
+        GradientCheck.Result decoder = GradientCheck.range(sae, List.of(withoutNormGradient), state, H, layout.wDecOffset(),
+                layout.bDecOffset());
+        assertTrue(decoder.worstRelativeError() > 0.1, "W_dec without the norm gradient: " + decoder);
     }
 }
