@@ -11,9 +11,11 @@ package org.saelab.api;
  * @param adamEpsilon Adam ε
  * @param seed the master seed of the run
  * @param init random (Gaussian decoder rows of norm 0.1) or ground-truth (the true directions)
+ * @param kSchedule how the training k changes over the run (constant: the architecture's k)
+ * @param snapshotEvery record the decoder/true-feature cosine matrix every this many steps (0: never)
  */
 public record TrainingConfig(long samples, int batchSize, double learningRate, double adamBeta1, double adamBeta2,
-        double adamEpsilon, long seed, String init) {
+        double adamEpsilon, long seed, String init, KSchedule kSchedule, int snapshotEvery) {
     public TrainingConfig {
         ConfigException.check(samples > 0, "training.samples", samples, "must be > 0");
         ConfigException.check(batchSize > 0, "training.batchSize", batchSize, "must be > 0");
@@ -23,6 +25,14 @@ public record TrainingConfig(long samples, int batchSize, double learningRate, d
         ConfigException.checkPositive("training.adamEpsilon", adamEpsilon);
         ConfigException.check("random".equals(init) || "ground-truth".equals(init), "training.init", init,
                 "must be random or ground-truth");
+        ConfigException.check(kSchedule != null, "training.kSchedule", null, "is required (type: constant or linear)");
+        ConfigException.check(snapshotEvery >= 0, "training.snapshotEvery", snapshotEvery, "must be >= 0 (0: no snapshots)");
+    }
+
+    /** A run with a constant k and no snapshots. */
+    public TrainingConfig(long samples, int batchSize, double learningRate, double adamBeta1, double adamBeta2,
+            double adamEpsilon, long seed, String init) {
+        this(samples, batchSize, learningRate, adamBeta1, adamBeta2, adamEpsilon, seed, init, KSchedule.constant(), 0);
     }
 
     public static TrainingConfig defaults() {
@@ -34,10 +44,17 @@ public record TrainingConfig(long samples, int batchSize, double learningRate, d
     }
 
     public TrainingConfig withSeed(long newSeed) {
-        return new TrainingConfig(samples, batchSize, learningRate, adamBeta1, adamBeta2, adamEpsilon, newSeed, init);
+        return new TrainingConfig(samples, batchSize, learningRate, adamBeta1, adamBeta2, adamEpsilon, newSeed, init,
+                kSchedule, snapshotEvery);
     }
 
     public TrainingConfig withSamples(long newSamples) {
-        return new TrainingConfig(newSamples, batchSize, learningRate, adamBeta1, adamBeta2, adamEpsilon, seed, init);
+        return new TrainingConfig(newSamples, batchSize, learningRate, adamBeta1, adamBeta2, adamEpsilon, seed, init,
+                kSchedule, snapshotEvery);
+    }
+
+    public TrainingConfig withKSchedule(KSchedule schedule, int newSnapshotEvery) {
+        return new TrainingConfig(samples, batchSize, learningRate, adamBeta1, adamBeta2, adamEpsilon, seed, init,
+                schedule, newSnapshotEvery);
     }
 }

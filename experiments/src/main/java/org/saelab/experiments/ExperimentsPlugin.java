@@ -3,8 +3,7 @@ package org.saelab.experiments;
 import java.util.List;
 import org.saelab.api.Experiment;
 import org.saelab.api.Plugin;
-import org.saelab.experiments.post.PostCase1;
-import org.saelab.experiments.post.PostKExperiment;
+import org.saelab.experiments.post.PostExperiments;
 
 /** The experiments that ship with saelab. */
 public final class ExperimentsPlugin implements Plugin {
@@ -15,7 +14,6 @@ public final class ExperimentsPlugin implements Plugin {
 
     @Override
     public List<Experiment> experiments() {
-        return List.of(new PostCase1(), PostKExperiment.case2(), PostKExperiment.case3(), PostKExperiment.k6(),
-                PostKExperiment.k8());
+        return PostExperiments.all();
     }
 }

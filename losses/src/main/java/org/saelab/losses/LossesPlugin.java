@@ -5,6 +5,7 @@ import org.saelab.api.LossTermFactory;
 import org.saelab.api.Plugin;
 import org.saelab.losses.auxk.AuxKFactory;
 import org.saelab.losses.mse.MseFactory;
+import org.saelab.losses.multil0.MultiL0Factory;
 
 /** The loss terms that ship with saelab. */
 public final class LossesPlugin implements Plugin {
@@ -15,6 +16,6 @@ public final class LossesPlugin implements Plugin {
 
     @Override
     public List<LossTermFactory<?>> lossTerms() {
-        return List.of(new MseFactory(), new AuxKFactory());
+        return List.of(new MseFactory(), new MultiL0Factory(), new AuxKFactory());
     }
 }

@@ -26,12 +26,14 @@ public final class MseTerm implements LossTerm {
         ConfigException.check(limit <= sae.width(), "loss.latents", limit, "must be <= architecture.dSae (" + sae.width() + ")");
         SparseCode used = s.main;
         float[] recon = s.reconstruction;
-        if (k != null || limit < sae.width()) {
+        // a k equal to the step's training k is the main code, already selected
+        boolean ownK = k != null && k != s.k;
+        if (ownK || limit < sae.width()) {
             if (code == null) {
                 code = new SparseCode(s.main.capacity());
                 reconstruction = new float[s.reconstruction.length];
             }
-            if (k != null) {
+            if (ownK) {
                 code.clear();
                 sae.select(s, k, code);
                 used = code;

@@ -47,18 +47,26 @@ final class Session {
         return new Session(registry);
     }
 
-    /**
-     * The resolved run spec of experiment {@code name}: its bound spec, patched by the config
-     * file (may be null) and the {@code path=value} assignments, validated.
-     */
-    org.saelab.api.RunSpec resolve(String name, java.nio.file.Path configFile, List<String> assignments) {
+    org.saelab.api.Experiment experiment(String name) {
         org.saelab.api.Experiment experiment = registry.experiments().get(name);
         if (experiment == null) {
             throw new UsageException("unknown experiment '" + name + "'; known: "
                     + String.join(", ", new java.util.TreeSet<>(registry.experiments().keySet())));
         }
-        org.saelab.api.ExperimentSpec spec = injector.createChildInjector(experiment.module())
-                .getInstance(org.saelab.api.ExperimentSpec.class);
+        return experiment;
+    }
+
+    /** The plan experiment {@code name} binds: its variants, seeds and claims. */
+    org.saelab.api.ExperimentPlan plan(String name) {
+        return injector.createChildInjector(experiment(name).module()).getInstance(org.saelab.api.ExperimentPlan.class);
+    }
+
+    /**
+     * The resolved run spec of the first variant of experiment {@code name}, patched by the
+     * config file (may be null) and the {@code path=value} assignments, validated.
+     */
+    org.saelab.api.RunSpec resolve(String name, java.nio.file.Path configFile, List<String> assignments) {
+        org.saelab.api.ExperimentSpec spec = plan(name).variants().get(0).spec();
         return resolver().resolve(spec, new org.saelab.runner.config.SpecResolver.Overrides(configFile, assignments));
     }
 

@@ -206,7 +206,9 @@ public final class SpecResolver {
         for (Object id : ids) {
             out.add(String.valueOf(id));
         }
-        out.add("type");
+        if (!out.contains("type")) {
+            out.add("type");
+        }
         out.sort(null);
         return out;
     }
@@ -225,7 +227,7 @@ public final class SpecResolver {
 
     private void merge(ObjectNode target, ObjectNode patch, String prefix, List<String> errors) {
         JsonNode newType = patch.get("type");
-        if (newType != null && target.has("type") && !newType.equals(target.get("type"))) {
+        if (newType != null && target.has("type") && !newType.equals(target.get("type")) && polymorphic(prefix)) {
             ObjectNode fresh = defaults(prefix, newType.asText(), errors);
             if (fresh == null) {
                 return;
@@ -239,12 +241,33 @@ public final class SpecResolver {
             JsonNode current = target.get(field.getKey());
             if (current == null) {
                 errors.add(path + ": unknown field" + known(target));
+            } else if (path.equals("loss") && field.getValue().isArray()) {
+                target.set("loss", lossWithDefaults((ArrayNode) field.getValue(), errors));
             } else if (current.isObject() && field.getValue().isObject()) {
                 merge((ObjectNode) current, (ObjectNode) field.getValue(), path, errors);
             } else {
                 target.set(field.getKey(), field.getValue());
             }
         }
+    }
+
+    /** A loss list from a file: each term is its plugin's defaults with the given fields applied. */
+    private ArrayNode lossWithDefaults(ArrayNode terms, List<String> errors) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < terms.size(); i++) {
+            JsonNode term = terms.get(i);
+            JsonNode type = term.get("type");
+            if (!term.isObject() || type == null) {
+                errors.add("loss." + i + ": expected a loss term with a type, found " + term);
+                continue;
+            }
+            ObjectNode filled = defaults("loss." + i, type.asText(), errors);
+            if (filled != null) {
+                merge(filled, (ObjectNode) term, "loss." + i, errors);
+                out.add(filled);
+            }
+        }
+        return out;
     }
 
     private void assign(ObjectNode root, String assignment, List<String> errors) {
@@ -291,7 +314,8 @@ public final class SpecResolver {
             errors.add("--set " + path + ": unknown path" + known(parent));
             return;
         }
-        if ("type".equals(last) && !value.equals(parent.get("type"))) {
+        String parentPath = path.substring(0, Math.max(0, path.length() - last.length() - 1));
+        if ("type".equals(last) && !value.equals(parent.get("type")) && polymorphic(parentPath)) {
             String prefix = path.substring(0, Math.max(0, path.length() - ".type".length()));
             ObjectNode fresh = defaults(prefix, value.asText(), errors);
             if (fresh != null) {
@@ -301,6 +325,11 @@ public final class SpecResolver {
             return;
         }
         parent.set(last, value);
+    }
+
+    /** Whether the field at {@code path} is a plugin component, whose type picks its config record. */
+    private static boolean polymorphic(String path) {
+        return path.equals("sampler") || path.equals("architecture") || path.matches("loss\\.\\d+");
     }
 
     /** The default config tree of the plugin {@code name} for the polymorphic field at {@code path}. */

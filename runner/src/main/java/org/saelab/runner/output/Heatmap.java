@@ -69,6 +69,17 @@ public final class Heatmap {
             String columnLabel,
             int[] rowOrder,
             String[] rowNames) {
+        return encode(image(values, title, rowLabel, columnLabel, rowOrder, rowNames));
+    }
+
+    /** The picture {@link #png} encodes, for callers that compose images (e.g. animation frames). */
+    public static BufferedImage image(
+            double[][] values,
+            String title,
+            String rowLabel,
+            String columnLabel,
+            int[] rowOrder,
+            String[] rowNames) {
         requireNonNull(title, "title is null");
         requireNonNull(rowLabel, "rowLabel is null");
         requireNonNull(columnLabel, "columnLabel is null");
@@ -98,7 +109,7 @@ public final class Heatmap {
         } finally {
             g.dispose();
         }
-        return encode(image);
+        return image;
     }
 
     /**

@@ -9,10 +9,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.saelab.api.EvaluationContext;
 import org.saelab.api.RunResult;
+import org.saelab.runner.train.Snapshot;
 
 /**
  * Writes a run's folder: everything goes into a hidden ".NAME.partial" folder that is renamed
@@ -35,13 +40,21 @@ public final class RunWriter {
     }
 
     public Path write(Path runDir, RunResult result, EvaluationContext evaluation) {
+        return write(runDir, result, evaluation, List.of());
+    }
+
+    /** Also writes {@code frames.gif} when the run recorded snapshots. */
+    public Path write(Path runDir, RunResult result, EvaluationContext evaluation, List<Snapshot> snapshots) {
         Path partial = runDir.resolveSibling("." + runDir.getFileName() + ".partial");
         try {
             deleteRecursively(partial);
             Files.createDirectories(partial);
             AtomicFiles.write(partial.resolve("result.json"), json.writeValueAsBytes(result));
             if (evaluation.hasGroundTruth()) {
-                writeHeatmaps(partial, result.run(), evaluation);
+                writeHeatmaps(partial, label(result), evaluation);
+                if (!snapshots.isEmpty()) {
+                    AtomicFiles.write(partial.resolve("frames.gif"), frames(label(result), snapshots));
+                }
             }
             Files.move(partial, runDir, StandardCopyOption.ATOMIC_MOVE);
             return runDir;
@@ -52,18 +65,46 @@ public final class RunWriter {
         }
     }
 
+    private static String label(RunResult result) {
+        return result.experiment() + "/" + result.run();
+    }
+
+    /** One frame per snapshot, labelled with the step and the k of that step, 0.25 s each. */
+    static byte[] frames(String run, List<Snapshot> snapshots) {
+        List<BufferedImage> frames = new ArrayList<>();
+        for (Snapshot snapshot : snapshots) {
+            double[][] cos = snapshot.decoderCos();
+            frames.add(Heatmap.image(cos, String.format(Locale.ROOT, "%s  step %d  k = %.2f", run, snapshot.step(),
+                    snapshot.k()), "SAE latent (sorted by best match)", "true feature", Heatmap.orderByBestMatch(cos),
+                    latentNames(cos.length)));
+        }
+        return Gif.encode(frames, 25);
+    }
+
+    private static String[] latentNames(int width) {
+        String[] names = new String[width];
+        for (int j = 0; j < width; j++) {
+            names[j] = "L" + j;
+        }
+        return names;
+    }
+
     private static void writeHeatmaps(Path dir, String run, EvaluationContext evaluation) {
         double[][] decoder = evaluation.decoderCos();
         int[] order = Heatmap.orderByBestMatch(decoder);
-        String[] names = new String[evaluation.width()];
-        for (int j = 0; j < names.length; j++) {
-            names[j] = "L" + j;
-        }
+        String[] names = latentNames(evaluation.width());
         AtomicFiles.write(dir.resolve("decoder_cos.png"), Heatmap.png(decoder, "decoder cosine with true features: " + run,
                 "SAE latent (sorted by best match)", "true feature", order, names));
         AtomicFiles.write(dir.resolve("encoder_cos.png"), Heatmap.png(evaluation.encoderCos(),
                 "encoder cosine with true features: " + run, "SAE latent (sorted by decoder best match)", "true feature",
                 order, names));
+        int feature = evaluation.config().hedgingFeature();
+        double[] withFeature = new double[order.length];
+        for (int r = 0; r < order.length; r++) {
+            withFeature[r] = decoder[order[r]][feature];
+        }
+        AtomicFiles.write(dir.resolve("hedging.png"), Heatmap.bars(withFeature, "decoder cosine with feature " + feature
+                + " (hedging): " + run, "SAE latent (sorted by best match)", "cos(W_dec[latent], feature " + feature + ")"));
     }
 
     static void deleteRecursively(Path path) throws IOException {

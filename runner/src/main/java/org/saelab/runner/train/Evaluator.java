@@ -7,6 +7,7 @@ import org.saelab.api.Batch;
 import org.saelab.api.BatchStream;
 import org.saelab.api.EvaluationConfig;
 import org.saelab.api.EvaluationContext;
+import org.saelab.api.Inference;
 import org.saelab.api.Metric;
 import org.saelab.api.MetricValue;
 import org.saelab.api.Sae;
@@ -17,18 +18,30 @@ import org.saelab.api.Sampler;
 public final class Evaluator {
     private Evaluator() {}
 
+    /** The metrics that are also reported at each of {@link EvaluationConfig#extraK()}. */
+    static final List<String> AT_EXTRA_K = List.of("saeL0", "mse", "varianceExplained");
+
     public static EvaluationContext context(Sae sae, Sampler sampler, BatchStream evaluationData, EvaluationConfig config) {
-        int rows = config.samples();
-        Batch batch = new Batch(rows, sampler.inputDim(), sampler.numFeatures());
+        return context(sae, sampler.directionsData(), sample(sampler, evaluationData, config), config);
+    }
+
+    /** The held-out evaluation batch. */
+    public static Batch sample(Sampler sampler, BatchStream evaluationData, EvaluationConfig config) {
+        Batch batch = new Batch(config.samples(), sampler.inputDim(), sampler.numFeatures());
         evaluationData.next(batch);
-        return context(sae, sampler.directionsData(), batch, config);
+        return batch;
     }
 
     public static EvaluationContext context(Sae sae, float[] directions, Batch batch, EvaluationConfig config) {
+        return context(sae, directions, batch, config, config.k() != null ? config.k() : sae.k(), config.inference());
+    }
+
+    /** The context of inference at {@code k} with {@code inference} (the config's own k and mode ignored). */
+    public static EvaluationContext context(Sae sae, float[] directions, Batch batch, EvaluationConfig config, double k,
+            Inference inference) {
         int rows = batch.size();
-        double k = config.k() != null ? config.k() : sae.k();
         float[] activations = new float[Math.multiplyExact(rows, sae.width())];
-        sae.infer(batch.inputs, rows, config.inference(), k, activations);
+        sae.infer(batch.inputs, rows, inference, k, activations);
         float[] reconstructions = new float[Math.multiplyExact(rows, sae.inputDim())];
         sae.decodeActivations(activations, rows, reconstructions);
         SaeParameters p = sae.parameters();
@@ -47,6 +60,24 @@ public final class Evaluator {
                 continue;
             }
             out.put(metric.name(), metric.compute(context));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #AT_EXTRA_K} of the SAE evaluated with BatchTopK inference at each extra k of the
+     * config, on the same batch, named like {@code mse@k4}.
+     */
+    public static Map<String, MetricValue> metricsAtExtraK(Sae sae, float[] directions, Batch batch,
+            EvaluationConfig config, List<Metric> metrics) {
+        Map<String, MetricValue> out = new LinkedHashMap<>();
+        for (double k : config.extraK()) {
+            EvaluationContext cut = context(sae, directions, batch, config, k, Inference.TOPK);
+            for (Metric metric : metrics) {
+                if (AT_EXTRA_K.contains(metric.name()) && (!metric.needsGroundTruth() || cut.hasGroundTruth())) {
+                    out.put(metric.name() + EvaluationConfig.atK(k), metric.compute(cut));
+                }
+            }
         }
         return out;
     }

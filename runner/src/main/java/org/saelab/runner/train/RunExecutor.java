@@ -3,7 +3,13 @@ package org.saelab.runner.train;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.saelab.api.Batch;
+import org.saelab.api.EvaluationConfig;
+import org.saelab.api.KSchedule;
+import org.saelab.api.MetricValue;
 import org.saelab.api.ComponentFactory;
 import org.saelab.api.ConfigException;
 import org.saelab.api.EvaluationContext;
@@ -44,6 +50,15 @@ public final class RunExecutor {
                 "must be < the sampler's number of features (" + sampler.numFeatures() + ")");
         // load ND4J's native backend now, so its start-up is not counted as training time
         org.nd4j.linalg.factory.Nd4j.getBackend();
+        KSchedule schedule = spec.training().kSchedule();
+        if (!schedule.isConstant()) {
+            ConfigException.check(schedule.maxK(sae.k()) <= sae.width(), "training.kSchedule", schedule.start() + " → "
+                    + schedule.end(), "k must stay <= the SAE's width (" + sae.width() + ")");
+        }
+        if (spec.training().snapshotEvery() > 0) {
+            ConfigException.check(sampler.directionsData() != null, "training.snapshotEvery",
+                    spec.training().snapshotEvery(), "snapshots need a sampler with true directions");
+        }
         if ("ground-truth".equals(spec.training().init())) {
             sae.initialiseToDirections(sampler.directionsData(), sampler.numFeatures());
         }
@@ -55,15 +70,28 @@ public final class RunExecutor {
         SeedStreams seeds = prepared.seeds();
         Sampler sampler = prepared.sampler();
         Sae sae = prepared.sae();
-        Trainer trainer = new Trainer(spec.training(), listeners);
+        List<TrainingListener> all = new ArrayList<>(listeners);
+        SnapshotRecorder recorder = null;
+        if (spec.training().snapshotEvery() > 0) {
+            recorder = new SnapshotRecorder(spec.training().snapshotEvery(), sampler.directionsData(),
+                    sampler.numFeatures());
+            all.add(recorder);
+        }
+        Trainer trainer = new Trainer(spec.training(), all);
         long start = System.nanoTime();
         float[] losses = trainer.train(sae, prepared.terms(), sampler.stream(seeds.seed("data.training")),
                 sampler.numFeatures(), sae.k());
         double trainingSeconds = (System.nanoTime() - start) / 1e9;
-        EvaluationContext evaluation = Evaluator.context(sae, sampler, sampler.stream(seeds.seed("data.evaluation")),
-                spec.evaluation());
-        return new RunOutcome(sae, sampler, losses, evaluation, Evaluator.metrics(evaluation, metrics),
-                seeds.derivedSeeds(), trainingSeconds);
+        EvaluationConfig config = spec.evaluation();
+        // without an explicit evaluation.k, evaluate at the k training ended with
+        double finalK = spec.training().kSchedule().kAt(spec.training().steps() - 1, spec.training().steps(), sae.k());
+        Batch batch = Evaluator.sample(sampler, sampler.stream(seeds.seed("data.evaluation")), config);
+        EvaluationContext evaluation = Evaluator.context(sae, sampler.directionsData(), batch, config,
+                config.k() != null ? config.k() : finalK, config.inference());
+        Map<String, MetricValue> values = new LinkedHashMap<>(Evaluator.metrics(evaluation, metrics));
+        values.putAll(Evaluator.metricsAtExtraK(sae, sampler.directionsData(), batch, config, metrics));
+        return new RunOutcome(sae, sampler, losses, evaluation, values, seeds.derivedSeeds(), trainingSeconds,
+                recorder == null ? List.of() : recorder.snapshots());
     }
 
     @SuppressWarnings("unchecked")

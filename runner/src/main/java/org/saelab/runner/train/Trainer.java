@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import org.saelab.api.BatchStream;
+import org.saelab.api.KSchedule;
 import org.saelab.api.LossTerm;
 import org.saelab.api.Sae;
 import org.saelab.api.TrainingConfig;
@@ -25,13 +26,18 @@ public final class Trainer {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** Trains {@code sae} in place at the constant {@code k}; returns the loss of every step. */
+    /**
+     * Trains {@code sae} in place, at the architecture's {@code k} or as the config's k schedule
+     * says; returns the loss of every step.
+     */
     public float[] train(Sae sae, List<LossTerm> terms, BatchStream data, int numFeatures, double k) {
         long steps = config.steps();
         if (steps > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("training.samples = " + config.samples() + ": too many steps for one run");
         }
         TrainingState state = new TrainingState(config.batchSize(), sae.inputDim(), sae.width(), numFeatures);
+        KSchedule schedule = config.kSchedule();
+        boolean constantK = schedule.isConstant();
         state.k = k;
         AdamOptimizer adam = new AdamOptimizer(sae.parameters().data().length, config.learningRate(),
                 config.adamBeta1(), config.adamBeta2(), config.adamEpsilon());
@@ -44,6 +50,12 @@ public final class Trainer {
             for (long step = 0; step < steps; step++) {
                 state.batch = prefetcher.next();
                 state.step = step;
+                if (!constantK) {
+                    state.k = schedule.kAt(step, steps, k);
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new TrainingException("training interrupted at step " + (step + 1));
+                }
                 double loss = TrainingStep.forwardBackward(sae, terms, state);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingException("loss is " + loss + " at step " + (step + 1)
