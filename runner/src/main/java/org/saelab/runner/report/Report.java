@@ -87,13 +87,15 @@ public final class Report {
 
     List<String> columns() {
         Set<String> out = new LinkedHashSet<>(COLUMNS);
+        java.util.TreeSet<String> atK = new java.util.TreeSet<>();
         for (ReportRun run : runs) {
             for (String name : run.metrics().keySet()) {
                 if (name.contains("@k")) {
-                    out.add(name);
+                    atK.add(name);
                 }
             }
         }
+        out.addAll(atK);
         return out.stream().filter(c -> runs.stream().anyMatch(r -> r.metrics().get(c) instanceof MetricValue.Scalar))
                 .toList();
     }
