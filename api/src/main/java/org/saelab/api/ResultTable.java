@@ -116,6 +116,9 @@ public final class ResultTable {
             return String.valueOf((long) value);
         }
         double magnitude = Math.abs(value);
+        if (magnitude < 1e-3) {
+            return String.format(Locale.ROOT, "%.2e", value);
+        }
         if (magnitude >= 100) {
             return String.format(Locale.ROOT, "%.1f", value);
         }

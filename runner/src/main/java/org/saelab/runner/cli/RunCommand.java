@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.saelab.api.Experiment;
 import org.saelab.api.ExperimentPlan;
-import org.saelab.api.Metric;
 import org.saelab.api.MetricValue;
-import org.saelab.api.Variant;
 import org.saelab.runner.config.SpecResolver;
 import org.saelab.runner.output.RunWriter;
 import org.saelab.runner.report.CheckedClaim;
@@ -30,8 +28,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", description = "Run an experiment (every variant at every seed) and write its runs and report "
         + "below the output folder.")
 final class RunCommand implements Runnable {
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "experiment name (see: saelab list)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT", description = "experiment name (see: saelab list)")
     String experimentName;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue an interrupted experiment folder: finished "
+            + "runs are kept, the others continue from their last checkpoint (or start again)")
+    Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "save each run's state every this many "
+            + "steps (0: never; default ${DEFAULT-VALUE})")
+    int checkpointEvery = 5000;
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("runs");
@@ -68,6 +74,16 @@ final class RunCommand implements Runnable {
 
     @Override
     public void run() {
+        if (checkpointEvery < 0) {
+            throw new UsageException("--checkpoint-every = " + checkpointEvery + ": must be >= 0");
+        }
+        if (resume != null) {
+            resumeExperiment();
+            return;
+        }
+        if (experimentName == null) {
+            throw new UsageException("run: name an experiment (see: saelab list), or give --resume DIR");
+        }
         if (seed != null && seeds != null) {
             throw new UsageException("--seed and --seeds: give one of them");
         }
@@ -96,27 +112,74 @@ final class RunCommand implements Runnable {
         PrintWriter stdout = spec.commandLine().getOut();
         SweepProgress progress = new SweepProgress(experimentName, System.err, System.console() != null, System::nanoTime);
         progress.expect(runs.size());
-        RunExecutor executor = new RunExecutor(session.registry);
-        List<Metric> metrics = new ArrayList<>(session.registry.metrics().values());
-        SweepRunner sweep = new SweepRunner(executor, metrics, new ResultBuilder(session.json, resolver, session.registry),
-                new RunWriter(session.json), experimentName);
+        SweepRunner sweep = sweep(session);
         SweepRunner.Prepared prepared = sweep.prepare(runs, progress);
         List<String> variants = runs.stream().map(PlannedRun::variant).distinct().toList();
         ExperimentFolder folder = ExperimentFolder.create(out, experimentName, session.json);
         ExperimentRecord record = new ExperimentRecord(experimentName, experiment.description(), false, plan.seeds(),
-                variants, runs.stream().map(r -> new ExperimentRecord.Run(r.variant(), r.seed(), r.dir())).toList());
+                variants, runs.stream().map(r -> new ExperimentRecord.Run(r.variant(), r.seed(), r.dir(), r.spec()))
+                        .toList());
         folder.write(record);
         describe(stdout, runs, variants, plan.seeds(), Math.min(threads, runs.size()), folder.dir());
-
         List<SweepRunner.Finished> finished = sweep.run(prepared, folder.dir(), threads, progress);
+        finish(stdout, session, folder, record, plan.claims(), finished);
+    }
 
-        List<ReportRun> reportRuns = finished.stream().map(f -> new ReportRun(f.run().variant(), f.run().seed(),
-                f.run().dir(), f.result().metrics())).toList();
-        List<CheckedClaim> claims = Report.check(plan.claims(), plan.seeds(), reportRuns);
-        new Report(experimentName, experiment.description(), plan.seeds(), variants, reportRuns, claims).write(folder.dir());
+    /** Runs what an interrupted experiment folder has not finished, then writes its report. */
+    private void resumeExperiment() {
+        if (experimentName != null || seed != null || seeds != null || samples != null || !assignments.isEmpty()
+                || configFile != null || !only.isEmpty()) {
+            throw new UsageException("--resume " + resume + ": continues the folder's own runs and config; give no "
+                    + "experiment, --seed(s), --samples, --set, --config or --only");
+        }
+        if (!java.nio.file.Files.isDirectory(resume)) {
+            throw new UsageException("--resume " + resume + ": no such folder");
+        }
+        Session session = Session.open(PluginFolders.resolve(pluginPath));
+        ExperimentFolder folder = new ExperimentFolder(resume, session.json);
+        ExperimentRecord record = folder.record();
+        experimentName = record.experiment();
+        List<PlannedRun> runs = new ArrayList<>();
+        for (ExperimentRecord.Run run : record.runs()) {
+            if (!java.nio.file.Files.isRegularFile(resume.resolve(run.dir()).resolve("result.json"))) {
+                runs.add(new PlannedRun(run.variant(), run.seed(), run.config(), run.dir()));
+            }
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        List<org.saelab.api.Claim> claims = session.registry.experiments().containsKey(experimentName)
+                ? session.plan(experimentName).claims() : List.of();
+        if (runs.isEmpty()) {
+            stdout.printf("%s: every run of %s has finished%n", experimentName, resume);
+            finish(stdout, session, folder, record, claims, List.of());
+            return;
+        }
+        SweepProgress progress = new SweepProgress(experimentName, System.err, System.console() != null, System::nanoTime);
+        progress.expect(runs.size());
+        SweepRunner sweep = sweep(session);
+        SweepRunner.Prepared prepared = sweep.prepare(runs, progress);
+        stdout.printf("%s: resuming %d of %d runs in %s%n", experimentName, runs.size(), record.runs().size(), resume);
+        stdout.flush();
+        List<SweepRunner.Finished> finished = sweep.run(prepared, resume, threads, progress);
+        finish(stdout, session, folder, record, claims, finished);
+    }
+
+    private SweepRunner sweep(Session session) {
+        return new SweepRunner(new RunExecutor(session.registry), new ArrayList<>(session.registry.metrics().values()),
+                new ResultBuilder(session.json, session.resolver(), session.registry), new RunWriter(session.json),
+                experimentName).checkpointEvery(checkpointEvery);
+    }
+
+    /** The report from every finished run in the folder, the record marked complete, a summary. */
+    private void finish(PrintWriter stdout, Session session, ExperimentFolder folder, ExperimentRecord record,
+            List<org.saelab.api.Claim> planClaims, List<SweepRunner.Finished> finished) {
+        List<ReportRun> reportRuns = folder.finishedRuns(record);
+        List<CheckedClaim> claims = Report.check(planClaims, record.seeds(), reportRuns);
+        new Report(record.experiment(), record.description(), record.seeds(), record.variants(), reportRuns, claims)
+                .write(folder.dir());
+        folder.removeEmptyCheckpoints();
         folder.write(record.completed());
 
-        if (finished.size() == 1) {
+        if (finished.size() == 1 && record.runs().size() == 1) {
             SweepRunner.Finished only = finished.get(0);
             stdout.printf("%s: %.1f s training, %,.0f samples/s%n", experimentName,
                     only.result().provenance().trainingSeconds(), only.result().provenance().samplesPerSecond());
@@ -157,7 +220,4 @@ final class RunCommand implements Runnable {
         }
     }
 
-    static List<String> variantNames(ExperimentPlan plan) {
-        return plan.variants().stream().map(Variant::name).toList();
-    }
 }

@@ -50,6 +50,25 @@ public final class ExperimentFolder {
         return new ExperimentFolder(candidate, json);
     }
 
+    /** Deletes the checkpoint folder if no checkpoint is left in it (every run finished). */
+    public void removeEmptyCheckpoints() {
+        Path checkpoints = dir.resolve(".checkpoints");
+        if (!Files.isDirectory(checkpoints)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(checkpoints)) {
+            List<Path> paths = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+            if (paths.stream().anyMatch(Files::isRegularFile)) {
+                return;
+            }
+            for (Path path : paths) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + checkpoints + ": " + e.getMessage(), e);
+        }
+    }
+
     public void write(ExperimentRecord record) {
         try {
             AtomicFiles.write(dir.resolve(RECORD), json.writeValueAsBytes(record));

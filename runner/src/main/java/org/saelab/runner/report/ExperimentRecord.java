@@ -2,6 +2,7 @@ package org.saelab.runner.report;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.saelab.api.RunSpec;
 
 /**
  * experiment.json: what an experiment folder holds, written before the first run trains and
@@ -16,8 +17,8 @@ public record ExperimentRecord(String experiment, String description, boolean co
         runs = List.copyOf(runs);
     }
 
-    /** A run of the experiment and its folder, relative to the experiment folder. */
-    public record Run(String variant, long seed, String dir) {}
+    /** A run of the experiment, its folder (relative to the experiment folder) and its full config. */
+    public record Run(String variant, long seed, String dir, RunSpec config) {}
 
     public ExperimentRecord completed() {
         return new ExperimentRecord(experiment, description, true, seeds, variants, runs);

@@ -28,11 +28,16 @@ public final class ResultBuilder {
         registry.plugins().forEach(p -> plugins.put(p.name(), version(p)));
     }
 
+    /** The SHA-256 of the run config's canonical JSON (sorted keys), as provenance records it. */
+    public String configHash(RunSpec spec) {
+        return CanonicalJson.sha256(json, resolver.tree(spec));
+    }
+
     public RunResult build(String experiment, String run, RunSpec spec, RunOutcome outcome, Instant start,
             double durationSeconds) {
         double samplesPerSecond = spec.training().steps() * spec.training().batchSize() / outcome.trainingSeconds();
         Provenance provenance = new Provenance(spec.training().seed(), outcome.derivedSeeds(),
-                CanonicalJson.sha256(json, resolver.tree(spec)), ProvenanceInfo.projectVersion(),
+                configHash(spec), ProvenanceInfo.projectVersion(),
                 ProvenanceInfo.gitCommit(), System.getProperty("java.version"), System.getProperty("os.name"),
                 System.getProperty("os.arch"), ProvenanceInfo.nd4jVersion(), ProvenanceInfo.backend(),
                 Runtime.getRuntime().availableProcessors(), start.toString(), durationSeconds,

@@ -21,6 +21,8 @@ import org.saelab.api.RunResult;
 import org.saelab.api.TrainingListener;
 import org.saelab.runner.config.ConfigErrors;
 import org.saelab.runner.output.RunWriter;
+import org.saelab.runner.train.Checkpoint;
+import org.saelab.runner.train.Checkpointing;
 import org.saelab.runner.train.RunExecutor;
 import org.saelab.runner.train.RunOutcome;
 import org.saelab.runner.train.TrainingException;
@@ -38,6 +40,11 @@ public final class SweepRunner {
     private final RunWriter writer;
     private final String experiment;
 
+    /** Checkpoints live in this folder of the experiment folder, one per unfinished run. */
+    public static final String CHECKPOINTS = ".checkpoints";
+
+    private int checkpointEvery;
+
     public SweepRunner(RunExecutor executor, List<Metric> metrics, ResultBuilder results, RunWriter writer,
             String experiment) {
         this.executor = requireNonNull(executor, "executor is null");
@@ -45,6 +52,23 @@ public final class SweepRunner {
         this.results = requireNonNull(results, "results is null");
         this.writer = requireNonNull(writer, "writer is null");
         this.experiment = requireNonNull(experiment, "experiment is null");
+    }
+
+    /**
+     * Saves each run's state every {@code steps} steps (0: never) to
+     * {@code <experiment>/.checkpoints/<run>.safetensors}, and resumes a run from its checkpoint
+     * there if one exists. A run's checkpoint is deleted once its folder is written.
+     */
+    public SweepRunner checkpointEvery(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("checkpoint interval = " + steps + ": must be >= 0");
+        }
+        checkpointEvery = steps;
+        return this;
+    }
+
+    public static Path checkpointFile(Path experimentDir, PlannedRun run) {
+        return experimentDir.resolve(CHECKPOINTS).resolve(run.dir() + ".safetensors");
     }
 
     /** A finished run: its plan, its result, and the folder it was written to. */
@@ -154,8 +178,22 @@ public final class SweepRunner {
         long started = System.nanoTime();
         Instant start = Instant.now();
         RunOutcome outcome;
+        Path checkpointFile = checkpointFile(experimentDir, run);
         try {
-            outcome = executor.run(prepared, List.of(progress), metrics);
+            String hash = results.configHash(run.spec());
+            Checkpoint resume = null;
+            if (Files.isRegularFile(checkpointFile)) {
+                resume = Checkpoint.read(checkpointFile);
+                if (!resume.configHash().equals(hash)) {
+                    throw new TrainingException("checkpoint " + checkpointFile + " belongs to another config (hash "
+                            + resume.configHash() + ", this run " + hash + ")");
+                }
+            }
+            Files.createDirectories(checkpointFile.getParent());
+            outcome = executor.run(prepared, List.of(progress), metrics,
+                    new Checkpointing(checkpointFile, checkpointEvery, resume, hash));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + checkpointFile.getParent() + ": " + e.getMessage(), e);
         } catch (TrainingException e) {
             throw runCount > 1 ? new TrainingException(run.label() + ": " + e.getMessage()) : e;
         }
@@ -168,6 +206,11 @@ public final class SweepRunner {
             throw new UncheckedIOException("cannot create " + dir.getParent() + ": " + e.getMessage(), e);
         }
         writer.write(dir, result, outcome.evaluation(), outcome.snapshots());
+        try {
+            Files.deleteIfExists(checkpointFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + checkpointFile + ": " + e.getMessage(), e);
+        }
         listener.onRunFinished(run, result, seconds);
         return new Finished(run, result, dir);
     }

@@ -66,6 +66,12 @@ public final class RunExecutor {
     }
 
     public RunOutcome run(Prepared prepared, List<TrainingListener> listeners, List<Metric> metrics) {
+        return run(prepared, listeners, metrics, null);
+    }
+
+    /** As {@link #run(Prepared, List, List)}, with checkpoints (null: none). */
+    public RunOutcome run(Prepared prepared, List<TrainingListener> listeners, List<Metric> metrics,
+            Checkpointing checkpointing) {
         RunSpec spec = prepared.spec();
         SeedStreams seeds = prepared.seeds();
         Sampler sampler = prepared.sampler();
@@ -80,7 +86,7 @@ public final class RunExecutor {
         Trainer trainer = new Trainer(spec.training(), all);
         long start = System.nanoTime();
         float[] losses = trainer.train(sae, prepared.terms(), sampler.stream(seeds.seed("data.training")),
-                sampler.numFeatures(), sae.k());
+                sampler.numFeatures(), sae.k(), checkpointing);
         double trainingSeconds = (System.nanoTime() - start) / 1e9;
         EvaluationConfig config = spec.evaluation();
         // without an explicit evaluation.k, evaluate at the k training ended with

@@ -33,7 +33,12 @@ public final class SnapshotRecorder implements TrainingListener {
     @Override
     public void onStart(long steps, int batchSize) {
         totalSteps = steps;
+    }
+
+    /** Continues a resumed run: the snapshots recorded before its checkpoint. */
+    void restore(List<Snapshot> before) {
         snapshots.clear();
+        snapshots.addAll(before);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.saelab.runner.train;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.saelab.api.Batch;
 import org.saelab.api.BatchStream;
 import org.saelab.api.KSchedule;
 import org.saelab.api.LossTerm;
@@ -31,6 +32,16 @@ public final class Trainer {
      * says; returns the loss of every step.
      */
     public float[] train(Sae sae, List<LossTerm> terms, BatchStream data, int numFeatures, double k) {
+        return train(sae, terms, data, numFeatures, k, null);
+    }
+
+    /**
+     * As {@link #train(Sae, List, BatchStream, int, double)}, saving a checkpoint every
+     * {@code checkpointing.every()} steps and, if it has one, continuing from its checkpoint:
+     * the result is then the same, bit for bit, as that of an uninterrupted run.
+     */
+    public float[] train(Sae sae, List<LossTerm> terms, BatchStream data, int numFeatures, double k,
+            Checkpointing checkpointing) {
         long steps = config.steps();
         if (steps > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("training.samples = " + config.samples() + ": too many steps for one run");
@@ -43,11 +54,20 @@ public final class Trainer {
                 config.adamBeta1(), config.adamBeta2(), config.adamEpsilon());
         float[] losses = new float[(int) steps];
         float[] params = sae.parameters().data();
+        long first = 0;
+        if (checkpointing != null && checkpointing.resumeFrom() != null) {
+            first = restore(checkpointing.resumeFrom(), sae, adam, state, losses, steps);
+            Batch skipped = new Batch(config.batchSize(), sae.inputDim(), numFeatures);
+            for (long step = 0; step < first; step++) {
+                data.next(skipped);
+            }
+        }
+        int every = checkpointing == null ? 0 : checkpointing.every();
         for (TrainingListener listener : listeners) {
             listener.onStart(steps, config.batchSize());
         }
         try (Prefetcher prefetcher = new Prefetcher(data, config.batchSize(), sae.inputDim(), numFeatures)) {
-            for (long step = 0; step < steps; step++) {
+            for (long step = first; step < steps; step++) {
                 state.batch = prefetcher.next();
                 state.step = step;
                 if (!constantK) {
@@ -68,6 +88,9 @@ public final class Trainer {
                 for (int l = 0; l < listeners.size(); l++) {
                     listeners.get(l).onStep(step + 1, loss, state, sae);
                 }
+                if (every > 0 && (step + 1) % every == 0 && step + 1 < steps) {
+                    save(checkpointing, step + 1, sae, adam, state, losses);
+                }
             }
         }
         checkFinite(params);
@@ -75,6 +98,48 @@ public final class Trainer {
             listener.onFinish(steps);
         }
         return losses;
+    }
+
+    private void save(Checkpointing checkpointing, long done, Sae sae, AdamOptimizer adam, TrainingState state,
+            float[] losses) {
+        checkFinite(sae.parameters().data());
+        new Checkpoint(checkpointing.configHash(), done, sae.parameters().data().clone(), adam.moments(), adam.iteration(),
+                state.stepsSinceFired.clone(), sae.threshold(), java.util.Arrays.copyOf(losses, (int) done),
+                snapshots()).write(checkpointing.file());
+    }
+
+    private List<Snapshot> snapshots() {
+        for (TrainingListener listener : listeners) {
+            if (listener instanceof SnapshotRecorder recorder) {
+                return recorder.snapshots();
+            }
+        }
+        return List.of();
+    }
+
+    /** Puts the run back in the state of {@code checkpoint}; returns the number of steps done. */
+    private long restore(Checkpoint checkpoint, Sae sae, AdamOptimizer adam, TrainingState state, float[] losses,
+            long steps) {
+        float[] params = sae.parameters().data();
+        if (checkpoint.parameters().length != params.length || checkpoint.moments().length != 2 * params.length
+                || checkpoint.stepsSinceFired().length != state.stepsSinceFired.length || checkpoint.step() >= steps
+                || checkpoint.step() < 1) {
+            throw new TrainingException("checkpoint at step " + checkpoint.step() + " does not fit this run ("
+                    + params.length + " parameters, " + steps + " steps)");
+        }
+        System.arraycopy(checkpoint.parameters(), 0, params, 0, params.length);
+        adam.restore(checkpoint.moments(), checkpoint.adamIteration());
+        System.arraycopy(checkpoint.stepsSinceFired(), 0, state.stepsSinceFired, 0, state.stepsSinceFired.length);
+        if (sae instanceof org.saelab.api.LinearSae linear) {
+            linear.setThreshold(checkpoint.threshold());
+        }
+        System.arraycopy(checkpoint.losses(), 0, losses, 0, (int) checkpoint.step());
+        for (TrainingListener listener : listeners) {
+            if (listener instanceof SnapshotRecorder recorder) {
+                recorder.restore(checkpoint.snapshots());
+            }
+        }
+        return checkpoint.step();
     }
 
     private static void checkFinite(float[] params) {
