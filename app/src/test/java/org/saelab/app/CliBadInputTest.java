@@ -29,12 +29,15 @@ class CliBadInputTest {
         "k above width         | post-case1         | architecture.k=21                  | architecture.k = 21.0: must be <= architecture.dSae (20)",
         "probability above one | post-case1         | sampler.p0=1.5                     | sampler.p0 = 1.5",
         "probability negative  | post-case1         | sampler.pLast=-0.1                 | sampler.pLast = -0.1",
-        "unknown set path      | post-case1         | architecture.kk=3                  | --set architecture.kk: unknown path; known: dSae, k, type",
+        "unknown set path      | post-case1         | architecture.kk=3                  | --set architecture.kk: unknown path; did you mean k?; known: dSae, k, type",
         "not a number          | post-case1         | training.batchSize=lots            | training.batchSize",
         "seed through --set    | post-case1         | training.seed=3                    | training.seed = 3: an experiment runs every seed of its list",
         "bad k schedule        | post-case1         | training.kSchedule.type=cosine     | training.kSchedule.type = cosine: must be constant or linear",
         "negative snapshots    | post-case1         | training.snapshotEvery=-5          | training.snapshotEvery = -5: must be >= 0",
         "bad extra k           | post-case1         | evaluation.extraK=[4, -1]          | evaluation.extraK.1 = -1.0: must be a number > 0",
+        "SAELens field name    | post-case1         | training.lr=0.001                  | --set training.lr: unknown path; did you mean learningRate?",
+        "misspelt field        | post-case1         | architecture.dsae=30               | --set architecture.dsae: unknown path; did you mean dSae?",
+        "heap too small        | post-case1         | evaluation.samples=900000000       | memory: 1 run(s) at once need about",
     })
     void rejectedBeforeTraining(String what, String experiment, String assignment, String expected) {
         Cli cli = assignment.equals("-")

@@ -113,7 +113,7 @@ final class RunCommand implements Runnable {
         SweepProgress progress = new SweepProgress(experimentName, System.err, System.console() != null, System::nanoTime);
         progress.expect(runs.size());
         SweepRunner sweep = sweep(session);
-        SweepRunner.Prepared prepared = sweep.prepare(runs, progress);
+        SweepRunner.Prepared prepared = sweep.prepare(runs, progress, threads);
         List<String> variants = runs.stream().map(PlannedRun::variant).distinct().toList();
         ExperimentFolder folder = ExperimentFolder.create(out, experimentName, session.json);
         ExperimentRecord record = new ExperimentRecord(experimentName, experiment.description(), false, plan.seeds(),
@@ -156,7 +156,7 @@ final class RunCommand implements Runnable {
         SweepProgress progress = new SweepProgress(experimentName, System.err, System.console() != null, System::nanoTime);
         progress.expect(runs.size());
         SweepRunner sweep = sweep(session);
-        SweepRunner.Prepared prepared = sweep.prepare(runs, progress);
+        SweepRunner.Prepared prepared = sweep.prepare(runs, progress, threads);
         stdout.printf("%s: resuming %d of %d runs in %s%n", experimentName, runs.size(), record.runs().size(), resume);
         stdout.flush();
         List<SweepRunner.Finished> finished = sweep.run(prepared, resume, threads, progress);

@@ -117,7 +117,8 @@ public final class SpecResolver {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!List.of("sampler", "architecture", "loss", "training", "evaluation").contains(name)) {
-                errors.add(name + ": unknown field; known: architecture, evaluation, loss, sampler, training");
+                List<String> top = List.of("architecture", "evaluation", "loss", "sampler", "training");
+                errors.add(name + ": unknown field" + FieldNames.suggestion(name, top) + "; known: " + String.join(", ", top));
             }
         }
         SamplerConfig sampler = part(root, "sampler", SamplerConfig.class, registry.samplers(), errors);
@@ -191,7 +192,9 @@ public final class SpecResolver {
             }
         }
         if (e instanceof UnrecognizedPropertyException unknown) {
-            return path + ": unknown field; known: " + String.join(", ", knownFields(unknown.getKnownPropertyIds()));
+            List<String> known = knownFields(unknown.getKnownPropertyIds());
+            return path + ": unknown field" + FieldNames.suggestion(unknown.getPropertyName(), known) + "; known: "
+                    + String.join(", ", known);
         }
         if (e instanceof InvalidTypeIdException) {
             return path + ".type: " + e.getOriginalMessage();
@@ -240,7 +243,7 @@ public final class SpecResolver {
             String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode current = target.get(field.getKey());
             if (current == null) {
-                errors.add(path + ": unknown field" + known(target));
+                errors.add(path + ": unknown field" + suggest(field.getKey(), target) + known(target));
             } else if (path.equals("loss") && field.getValue().isArray()) {
                 target.set("loss", lossWithDefaults((ArrayNode) field.getValue(), errors));
             } else if (current.isObject() && field.getValue().isObject()) {
@@ -311,7 +314,7 @@ public final class SpecResolver {
         }
         ObjectNode parent = (ObjectNode) node;
         if (!parent.has(last)) {
-            errors.add("--set " + path + ": unknown path" + known(parent));
+            errors.add("--set " + path + ": unknown path" + suggest(last, parent) + known(parent));
             return;
         }
         String parentPath = path.substring(0, Math.max(0, path.length() - last.length() - 1));
@@ -367,6 +370,12 @@ public final class SpecResolver {
             return name.matches("\\d+") ? node.get(Integer.parseInt(name)) : null;
         }
         return node.get(name);
+    }
+
+    private static String suggest(String name, JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return FieldNames.suggestion(name, names);
     }
 
     private static String known(JsonNode node) {

@@ -100,6 +100,11 @@ public final class SweepRunner {
      * one {@link ConfigErrors}; writes nothing.
      */
     public Prepared prepare(List<PlannedRun> runs, SweepListener listener) {
+        return prepare(runs, listener, 1);
+    }
+
+    /** As {@link #prepare(List, SweepListener)}, also refusing runs that would not fit the heap {@code threads} at a time. */
+    public Prepared prepare(List<PlannedRun> runs, SweepListener listener, int threads) {
         List<RunExecutor.Prepared> prepared = new ArrayList<>();
         List<TrainingListener> listeners = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -121,6 +126,7 @@ public final class SweepRunner {
         if (!errors.isEmpty()) {
             throw new ConfigErrors(errors);
         }
+        checkMemory(prepared, Math.max(1, Math.min(threads, runs.size())));
         return new Prepared(runs, prepared, listeners, totalSteps);
     }
 
@@ -134,6 +140,7 @@ public final class SweepRunner {
         List<TrainingListener> listeners = sweep.listeners;
         long totalSteps = sweep.totalSteps;
         int poolSize = Math.min(threads, runs.size());
+        checkMemory(prepared, poolSize);
         listener.onSweepStart(runs.size(), totalSteps, poolSize);
         List<Finished> finished = new ArrayList<>();
         if (poolSize == 1) {
@@ -171,6 +178,23 @@ public final class SweepRunner {
         }
         listener.onSweepFinished();
         return finished;
+    }
+
+    /** Refuses, before anything trains, a sweep whose largest runs at once would not fit the heap. */
+    static void checkMemory(List<RunExecutor.Prepared> prepared, int parallel) {
+        List<Long> sizes = prepared.stream().map(RunExecutor::estimateBytes).sorted(java.util.Comparator.reverseOrder())
+                .toList();
+        long needed = 0;
+        for (int i = 0; i < Math.min(parallel, sizes.size()); i++) {
+            needed += sizes.get(i);
+        }
+        long available = Runtime.getRuntime().maxMemory();
+        if (needed > 0.9 * available) {
+            throw new ConfigErrors(List.of(String.format(java.util.Locale.ROOT,
+                    "memory: %d run(s) at once need about %,d MB but the heap holds at most %,d MB; lower "
+                            + "evaluation.samples, training.batchSize or --threads, or raise -Xmx (SAELAB_JAVA_OPTS)",
+                    Math.min(parallel, sizes.size()), needed >> 20, available >> 20)));
+        }
     }
 
     private Finished runOne(PlannedRun run, RunExecutor.Prepared prepared, TrainingListener progress,

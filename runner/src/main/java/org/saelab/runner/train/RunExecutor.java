@@ -100,6 +100,25 @@ public final class RunExecutor {
                 recorder == null ? List.of() : recorder.snapshots());
     }
 
+    /**
+     * About how many bytes of heap the run needs at once: parameters with their gradient, Adam
+     * state and the SAE's working copies; the step's buffers and the prefetched batches; the
+     * evaluation batch with its activations and reconstructions (and those of each extra k).
+     */
+    public static long estimateBytes(Prepared prepared) {
+        long inputDim = prepared.sae().inputDim();
+        long width = prepared.sae().width();
+        long features = prepared.sampler().numFeatures();
+        long parameters = 2 * inputDim * width + inputDim + width;
+        long batch = prepared.spec().training().batchSize();
+        long samples = prepared.spec().evaluation().samples();
+        long floats = 8 * parameters
+                + batch * (6 * inputDim + 6 * width + 4 * features)
+                + samples * (2 * inputDim + 2 * width + features)
+                + prepared.spec().evaluation().extraK().size() * samples * (inputDim + width);
+        return 4 * floats;
+    }
+
     @SuppressWarnings("unchecked")
     private static <C, T> T create(java.util.Collection<? extends ComponentFactory<?, ?>> factories, Object config,
             RunContext context, String field) {

@@ -79,9 +79,16 @@ public final class Trainer {
                 double loss = TrainingStep.forwardBackward(sae, terms, state);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingException("loss is " + loss + " at step " + (step + 1)
-                            + "; training stopped (try a lower training.learningRate)");
+                            + "; training stopped (try a lower training.learningRate)" + lastGood(checkpointing));
                 }
                 adam.step(params, state.grads);
+                if (!Float.isFinite(sum(params))) {
+                    String where = firstNonFinite(sae);
+                    if (where != null) {
+                        throw new TrainingException(where + " after step " + (step + 1)
+                                + "; training stopped (try a lower training.learningRate)" + lastGood(checkpointing));
+                    }
+                }
                 TrainingStep.updateFiring(state);
                 sae.afterStep(state);
                 losses[(int) step] = (float) loss;
@@ -140,6 +147,45 @@ public final class Trainer {
             }
         }
         return checkpoint.step();
+    }
+
+    /** The sum of the parameters: not finite if one of them is not (or, rarely, if it overflows). */
+    private static float sum(float[] values) {
+        float sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return sum;
+    }
+
+    /** "W_dec[3][17] is NaN" for the first non-finite parameter, or null if all are finite. */
+    static String firstNonFinite(Sae sae) {
+        org.saelab.api.SaeParameters p = sae.parameters();
+        float[] data = p.data();
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                String tensor;
+                if (i < p.bEncOffset()) {
+                    tensor = "W_enc[" + (i / p.width()) + "][" + (i % p.width()) + "]";
+                } else if (i < p.wDecOffset()) {
+                    tensor = "b_enc[" + (i - p.bEncOffset()) + "]";
+                } else if (i < p.bDecOffset()) {
+                    int j = i - p.wDecOffset();
+                    tensor = "W_dec[" + (j / p.inputDim()) + "][" + (j % p.inputDim()) + "]";
+                } else {
+                    tensor = "b_dec[" + (i - p.bDecOffset()) + "]";
+                }
+                return tensor + " is " + data[i];
+            }
+        }
+        return null;
+    }
+
+    private static String lastGood(Checkpointing checkpointing) {
+        if (checkpointing == null || checkpointing.every() == 0 || !java.nio.file.Files.exists(checkpointing.file())) {
+            return "";
+        }
+        return "; the last good checkpoint is " + checkpointing.file();
     }
 
     private static void checkFinite(float[] params) {
