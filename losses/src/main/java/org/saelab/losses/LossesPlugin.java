@@ -4,6 +4,7 @@ import java.util.List;
 import org.saelab.api.LossTermFactory;
 import org.saelab.api.Plugin;
 import org.saelab.losses.auxk.AuxKFactory;
+import org.saelab.losses.l1.L1Factory;
 import org.saelab.losses.mse.MseFactory;
 
 /** The loss terms that ship with saelab. */
@@ -15,6 +16,6 @@ public final class LossesPlugin implements Plugin {
 
     @Override
     public List<LossTermFactory<?>> lossTerms() {
-        return List.of(new MseFactory(), new AuxKFactory());
+        return List.of(new MseFactory(), new AuxKFactory(), new L1Factory());
     }
 }
