@@ -3,6 +3,7 @@ package org.saelab.experiments;
 import java.util.List;
 import org.saelab.api.Experiment;
 import org.saelab.api.Plugin;
+import org.saelab.experiments.arch.ArchCompare;
 import org.saelab.experiments.post.PostExperiments;
 
 /** The experiments that ship with saelab. */
@@ -14,6 +15,9 @@ public final class ExperimentsPlugin implements Plugin {
 
     @Override
     public List<Experiment> experiments() {
-        return PostExperiments.all();
+        List<Experiment> out = new java.util.ArrayList<>(PostExperiments.all());
+        out.add(new ArchCompare());
+        out.add(ArchCompare.calibration());
+        return out;
     }
 }
