@@ -27,6 +27,6 @@ public enum Inference {
         return Arrays.stream(values())
                 .filter(v -> v.label.equals(label))
                 .findFirst()
-                .orElseThrow(() -> new ConfigException("inference = " + label + ": unknown mode; known: topk, threshold"));
+                .orElseThrow(() -> new ConfigException("evaluation.inference = " + label + ": unknown mode; known: topk, threshold"));
     }
 }

@@ -199,9 +199,36 @@ public final class SpecResolver {
         if (e instanceof InvalidTypeIdException) {
             return path + ".type: " + e.getOriginalMessage();
         }
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException format) {
+            return path + " = " + format.getValue() + ": expected " + typeName(format.getTargetType());
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
+                && mismatch.getTargetType() != null && mismatch.getOriginalMessage().contains("null")) {
+            return path + " = null: expected " + typeName(mismatch.getTargetType());
+        }
         String message = e.getOriginalMessage();
         int cut = message.indexOf(" at [Source");
         return path + ": " + (cut > 0 ? message.substring(0, cut) : message).replace('\n', ' ');
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object constant : type.getEnumConstants()) {
+                names.add(constant.toString().toLowerCase(java.util.Locale.ROOT));
+            }
+            return "one of " + String.join(", ", names);
+        }
+        return "a " + type.getSimpleName();
     }
 
     private static List<String> knownFields(java.util.Collection<Object> ids) {
