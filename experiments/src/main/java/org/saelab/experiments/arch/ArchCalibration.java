@@ -9,9 +9,7 @@ import org.saelab.api.Variant;
 
 /** The standard SAE over a grid of L1 coefficients: which coefficient gives which L0. */
 final class ArchCalibration extends ExperimentModule {
-    static final double[] GRID = {0.05, 0.1, 0.2, 0.3, 0.5, 0.8};
-    /** Filled in from a run of this calibration; see {@link ArchCompare#L1_FOR_K}. */
-    static final double[] L1_FOR_K = {0.16, 0.08, 0.04, 0.04, 0.02, 0.02};
+    static final double[] GRID = {0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 1.6};
 
     @Override
     public String name() {
@@ -20,7 +18,7 @@ final class ArchCalibration extends ExperimentModule {
 
     @Override
     public String description() {
-        return "standard ReLU SAE on post20 over L1 coefficients " + grid() + ": the L0 each gives (for arch-compare)";
+        return "standard ReLU SAE on post20 over L1 coefficients " + grid() + ": the L0 each gives (how arch-compare chose its coefficients)";
     }
 
     private static String grid() {
