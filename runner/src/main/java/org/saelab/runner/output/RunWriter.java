@@ -40,7 +40,7 @@ public final class RunWriter {
             deleteRecursively(partial);
             Files.createDirectories(partial);
             AtomicFiles.write(partial.resolve("result.json"), json.writeValueAsBytes(result));
-            if (evaluation.hasGroundTruth()) {
+            if (evaluation.groundTruth().covers(org.saelab.api.GroundTruth.DIRECTIONS)) {
                 writeHeatmaps(partial, result.run(), evaluation);
             }
             Files.move(partial, runDir, StandardCopyOption.ATOMIC_MOVE);

@@ -40,8 +40,11 @@ public final class RunExecutor {
             terms.add(create(registry.lossTerms().values(), term, context, "loss"));
         }
         int hedging = spec.evaluation().hedgingFeature();
-        ConfigException.check(hedging < sampler.numFeatures(), "evaluation.hedgingFeature", hedging,
+        boolean directionsKnown = sampler.groundTruth().covers(org.saelab.api.GroundTruth.DIRECTIONS);
+        ConfigException.check(!directionsKnown || hedging < sampler.numFeatures(), "evaluation.hedgingFeature", hedging,
                 "must be < the sampler's number of features (" + sampler.numFeatures() + ")");
+        ConfigException.check(directionsKnown || !"ground-truth".equals(spec.training().init()), "training.init",
+                spec.training().init(), "needs true directions, and the sampler has none");
         // load ND4J's native backend now, so its start-up is not counted as training time
         org.nd4j.linalg.factory.Nd4j.getBackend();
         if ("ground-truth".equals(spec.training().init())) {
@@ -60,7 +63,7 @@ public final class RunExecutor {
         float[] losses = trainer.train(sae, prepared.terms(), sampler.stream(seeds.seed("data.training")),
                 sampler.numFeatures(), sae.k());
         double trainingSeconds = (System.nanoTime() - start) / 1e9;
-        EvaluationContext evaluation = Evaluator.context(sae, sampler, sampler.stream(seeds.seed("data.evaluation")),
+        EvaluationContext evaluation = Evaluator.context(sae, sampler, sampler.evaluationStream(seeds.seed("data.evaluation")),
                 spec.evaluation());
         return new RunOutcome(sae, sampler, losses, evaluation, Evaluator.metrics(evaluation, metrics),
                 seeds.derivedSeeds(), trainingSeconds);
