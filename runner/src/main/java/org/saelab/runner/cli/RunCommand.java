@@ -92,7 +92,8 @@ final class RunCommand implements Runnable {
         RunResult result = new RunResult(experimentName, runName, runSpec, outcome.metrics(),
                 LossSummaries.summarise(outcome.losses()), provenance);
         Path runDir = RunWriter.freshRunDir(out.resolve(experimentName), runName);
-        new RunWriter(session.json).write(runDir, result, outcome.evaluation());
+        new RunWriter(session.json).write(runDir, result, outcome.evaluation(),
+                org.saelab.runner.output.RunArtifacts.of(outcome.sae(), outcome.evaluation(), result));
 
         stdout.printf("%s: %.1f s training, %,.0f samples/s%n", experimentName, outcome.trainingSeconds(), samplesPerSecond);
         for (String key : List.of("trueL0", "saeL0", "mse", "varianceExplained", "recoveredFeatures", "mcc", "minMaxCos",

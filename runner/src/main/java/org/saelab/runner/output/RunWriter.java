@@ -35,6 +35,11 @@ public final class RunWriter {
     }
 
     public Path write(Path runDir, RunResult result, EvaluationContext evaluation) {
+        return write(runDir, result, evaluation, java.util.List.of());
+    }
+
+    /** Writes result.json, the heatmaps and every artifact into the partial folder, then renames it. */
+    public Path write(Path runDir, RunResult result, EvaluationContext evaluation, java.util.List<RunArtifact> artifacts) {
         Path partial = runDir.resolveSibling("." + runDir.getFileName() + ".partial");
         try {
             deleteRecursively(partial);
@@ -42,6 +47,9 @@ public final class RunWriter {
             AtomicFiles.write(partial.resolve("result.json"), json.writeValueAsBytes(result));
             if (evaluation.groundTruth().covers(org.saelab.api.GroundTruth.DIRECTIONS)) {
                 writeHeatmaps(partial, result.run(), evaluation);
+            }
+            for (RunArtifact artifact : artifacts) {
+                artifact.writeInto(partial);
             }
             Files.move(partial, runDir, StandardCopyOption.ATOMIC_MOVE);
             return runDir;
