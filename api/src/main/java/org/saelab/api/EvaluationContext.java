@@ -68,6 +68,14 @@ public final class EvaluationContext {
         return directions != null && features != null;
     }
 
+    /** What is known of the truth here: nothing, the true directions, or also the feature activations. */
+    public GroundTruth groundTruth() {
+        if (directions == null) {
+            return GroundTruth.NONE;
+        }
+        return features == null ? GroundTruth.DIRECTIONS : GroundTruth.FULL;
+    }
+
     /** Cosine of each decoder row with each true direction, [width][numFeatures]. */
     public synchronized double[][] decoderCos() {
         if (decoderCos == null) {

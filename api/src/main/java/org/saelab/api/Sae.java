@@ -54,4 +54,12 @@ public interface Sae {
     default double threshold() {
         return Double.NaN;
     }
+
+    /**
+     * How this SAE is saved in SAELens's inference format (the run folder's {@code sae/}); empty
+     * when it has no SAELens equivalent, and then no {@code sae/} folder is written.
+     */
+    default java.util.Optional<SaeLensForm> saeLensForm() {
+        return java.util.Optional.empty();
+    }
 }

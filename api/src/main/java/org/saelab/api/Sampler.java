@@ -24,4 +24,21 @@ public interface Sampler {
     OptionalDouble expectedL0();
 
     BatchStream stream(long seed);
+
+    /**
+     * The stream the held-out evaluation batch is drawn from; the same as {@link #stream} for toy
+     * models, whose every stream is fresh. Data from a file keep separate rows for it.
+     */
+    default BatchStream evaluationStream(long seed) {
+        return stream(seed);
+    }
+
+    /**
+     * What this sampler knows of the truth. With {@link GroundTruth#NONE} {@link #numFeatures()} is
+     * 0 and {@link #directionsData()} is not called; with {@link GroundTruth#DIRECTIONS} the
+     * batches' feature activations are not filled.
+     */
+    default GroundTruth groundTruth() {
+        return GroundTruth.FULL;
+    }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.function.Function;
 import org.saelab.api.EvaluationContext;
+import org.saelab.api.GroundTruth;
 import org.saelab.api.Metric;
 import org.saelab.api.MetricValue;
 
@@ -11,13 +12,18 @@ import org.saelab.api.MetricValue;
 final class FunctionMetric implements Metric {
     private final String name;
     private final String description;
-    private final boolean needsGroundTruth;
+    private final GroundTruth needed;
     private final Function<EvaluationContext, MetricValue> compute;
 
+    /** {@code needsGroundTruth}: whether the metric reads the true directions (not the feature activations). */
     FunctionMetric(String name, String description, boolean needsGroundTruth, Function<EvaluationContext, MetricValue> compute) {
+        this(name, description, needsGroundTruth ? GroundTruth.DIRECTIONS : GroundTruth.NONE, compute);
+    }
+
+    FunctionMetric(String name, String description, GroundTruth needed, Function<EvaluationContext, MetricValue> compute) {
         this.name = requireNonNull(name, "name is null");
         this.description = requireNonNull(description, "description is null");
-        this.needsGroundTruth = needsGroundTruth;
+        this.needed = requireNonNull(needed, "needed is null");
         this.compute = requireNonNull(compute, "compute is null");
     }
 
@@ -33,7 +39,12 @@ final class FunctionMetric implements Metric {
 
     @Override
     public boolean needsGroundTruth() {
-        return needsGroundTruth;
+        return needed != GroundTruth.NONE;
+    }
+
+    @Override
+    public GroundTruth groundTruthNeeded() {
+        return needed;
     }
 
     @Override

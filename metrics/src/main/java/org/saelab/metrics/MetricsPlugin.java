@@ -2,6 +2,7 @@ package org.saelab.metrics;
 
 import java.util.List;
 import org.saelab.api.EvaluationContext;
+import org.saelab.api.GroundTruth;
 import org.saelab.api.Metric;
 import org.saelab.api.MetricValue;
 import org.saelab.api.Plugin;
@@ -16,7 +17,7 @@ public final class MetricsPlugin implements Plugin {
     @Override
     public List<Metric> metrics() {
         return List.of(
-                metric("trueL0", "mean number of firing true features per sample", true, c -> MetricValue.of(
+                new FunctionMetric("trueL0", "mean number of firing true features per sample", GroundTruth.FULL, c -> MetricValue.of(
                         meanNonZeroPerRow(c.features(), c.samples(), c.numFeatures()))),
                 metric("saeL0", "mean number of active latents per sample at inference", false, c -> MetricValue.of(
                         meanNonZeroPerRow(c.activations(), c.samples(), c.width()))),

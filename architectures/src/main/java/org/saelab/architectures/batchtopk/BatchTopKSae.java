@@ -19,6 +19,12 @@ public final class BatchTopKSae extends LinearSae {
         return k;
     }
 
+    /** Saved as SAELens saves a BatchTopK SAE for inference: JumpReLU at the running threshold. */
+    @Override
+    public java.util.Optional<org.saelab.api.SaeLensForm> saeLensForm() {
+        return java.util.Optional.of(org.saelab.api.SaeLensForm.jumpRelu(threshold()));
+    }
+
     @Override
     public void select(TrainingState state, double selectK, SparseCode out) {
         long keep = (long) Math.floor(selectK * state.batchSize);

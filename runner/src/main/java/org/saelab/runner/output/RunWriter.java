@@ -40,21 +40,28 @@ public final class RunWriter {
     }
 
     public Path write(Path runDir, RunResult result, EvaluationContext evaluation) {
-        return write(runDir, result, evaluation, List.of());
+        return write(runDir, result, evaluation, List.of(), List.of());
     }
 
-    /** Also writes {@code frames.gif} when the run recorded snapshots. */
-    public Path write(Path runDir, RunResult result, EvaluationContext evaluation, List<Snapshot> snapshots) {
+    /**
+     * Writes result.json, the heatmaps, {@code frames.gif} when the run recorded snapshots, and
+     * every artifact into the partial folder, then renames it.
+     */
+    public Path write(Path runDir, RunResult result, EvaluationContext evaluation, List<Snapshot> snapshots,
+            List<RunArtifact> artifacts) {
         Path partial = runDir.resolveSibling("." + runDir.getFileName() + ".partial");
         try {
             deleteRecursively(partial);
             Files.createDirectories(partial);
             AtomicFiles.write(partial.resolve("result.json"), json.writeValueAsBytes(result));
-            if (evaluation.hasGroundTruth()) {
+            if (evaluation.groundTruth().covers(org.saelab.api.GroundTruth.DIRECTIONS)) {
                 writeHeatmaps(partial, label(result), evaluation);
                 if (!snapshots.isEmpty()) {
                     AtomicFiles.write(partial.resolve("frames.gif"), frames(label(result), snapshots));
                 }
+            }
+            for (RunArtifact artifact : artifacts) {
+                artifact.writeInto(partial);
             }
             Files.move(partial, runDir, StandardCopyOption.ATOMIC_MOVE);
             return runDir;

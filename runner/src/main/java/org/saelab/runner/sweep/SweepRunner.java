@@ -20,6 +20,7 @@ import org.saelab.api.Metric;
 import org.saelab.api.RunResult;
 import org.saelab.api.TrainingListener;
 import org.saelab.runner.config.ConfigErrors;
+import org.saelab.runner.output.RunArtifacts;
 import org.saelab.runner.output.RunWriter;
 import org.saelab.runner.train.Checkpoint;
 import org.saelab.runner.train.Checkpointing;
@@ -229,7 +230,8 @@ public final class SweepRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir.getParent() + ": " + e.getMessage(), e);
         }
-        writer.write(dir, result, outcome.evaluation(), outcome.snapshots());
+        writer.write(dir, result, outcome.evaluation(), outcome.snapshots(),
+                RunArtifacts.of(outcome.sae(), outcome.evaluation(), result));
         try {
             Files.deleteIfExists(checkpointFile);
         } catch (IOException e) {

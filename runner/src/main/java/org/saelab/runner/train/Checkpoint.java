@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.saelab.runner.format.Safetensors;
-import org.saelab.runner.format.SafetensorsException;
+import org.saelab.api.io.Safetensors;
+import org.saelab.api.io.SafetensorsException;
 import org.saelab.runner.output.AtomicFiles;
 
 /**

@@ -46,8 +46,11 @@ public final class RunExecutor {
             terms.add(create(registry.lossTerms().values(), term, context, "loss"));
         }
         int hedging = spec.evaluation().hedgingFeature();
-        ConfigException.check(hedging < sampler.numFeatures(), "evaluation.hedgingFeature", hedging,
+        boolean directionsKnown = sampler.groundTruth().covers(org.saelab.api.GroundTruth.DIRECTIONS);
+        ConfigException.check(!directionsKnown || hedging < sampler.numFeatures(), "evaluation.hedgingFeature", hedging,
                 "must be < the sampler's number of features (" + sampler.numFeatures() + ")");
+        ConfigException.check(directionsKnown || !"ground-truth".equals(spec.training().init()), "training.init",
+                spec.training().init(), "needs true directions, and the sampler has none");
         // load ND4J's native backend now, so its start-up is not counted as training time
         org.nd4j.linalg.factory.Nd4j.getBackend();
         KSchedule schedule = spec.training().kSchedule();
@@ -56,7 +59,7 @@ public final class RunExecutor {
                     + schedule.end(), "k must stay <= the SAE's width (" + sae.width() + ")");
         }
         if (spec.training().snapshotEvery() > 0) {
-            ConfigException.check(sampler.directionsData() != null, "training.snapshotEvery",
+            ConfigException.check(Evaluator.directions(sampler) != null, "training.snapshotEvery",
                     spec.training().snapshotEvery(), "snapshots need a sampler with true directions");
         }
         if ("ground-truth".equals(spec.training().init())) {
@@ -91,11 +94,13 @@ public final class RunExecutor {
         EvaluationConfig config = spec.evaluation();
         // without an explicit evaluation.k, evaluate at the k training ended with
         double finalK = spec.training().kSchedule().kAt(spec.training().steps() - 1, spec.training().steps(), sae.k());
-        Batch batch = Evaluator.sample(sampler, sampler.stream(seeds.seed("data.evaluation")), config);
-        EvaluationContext evaluation = Evaluator.context(sae, sampler.directionsData(), batch, config,
+        Batch batch = Evaluator.sample(sampler, sampler.evaluationStream(seeds.seed("data.evaluation")), config);
+        float[] directions = Evaluator.directions(sampler);
+        boolean featuresKnown = Evaluator.featuresKnown(sampler);
+        EvaluationContext evaluation = Evaluator.context(sae, directions, batch, featuresKnown, config,
                 config.k() != null ? config.k() : finalK, config.inference());
         Map<String, MetricValue> values = new LinkedHashMap<>(Evaluator.metrics(evaluation, metrics));
-        values.putAll(Evaluator.metricsAtExtraK(sae, sampler.directionsData(), batch, config, metrics));
+        values.putAll(Evaluator.metricsAtExtraK(sae, directions, batch, featuresKnown, config, metrics));
         return new RunOutcome(sae, sampler, losses, evaluation, values, seeds.derivedSeeds(), trainingSeconds,
                 recorder == null ? List.of() : recorder.snapshots());
     }

@@ -1,4 +1,4 @@
-package org.saelab.runner.format;
+package org.saelab.api.io;
 
 /** A safetensors file that is malformed or truncated; the message says where and why. */
 public final class SafetensorsException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.saelab.runner.format;
+package org.saelab.api.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,9 +42,9 @@ class SafetensorsTest {
     }
 
     @Test
-    void roundTripIsExact() {
+    void roundTripIsExact() throws IOException {
         Path file = dir.resolve("sae_weights.safetensors");
-        Safetensors.write(file, sample(), Map.of("format", "pt"));
+        Files.write(file, Safetensors.encode(sample(), Map.of("format", "pt")));
         Safetensors.Contents back = Safetensors.read(file);
         assertEquals(Map.of("format", "pt"), back.metadata());
         for (Map.Entry<String, Safetensors.Tensor> e : sample().entrySet()) {
@@ -69,7 +69,7 @@ class SafetensorsTest {
     @Test
     void pythonStandardLibraryReadsIt() throws IOException, InterruptedException {
         Path file = dir.resolve("check.safetensors");
-        Safetensors.write(file, sample(), Map.of("format", "pt"));
+        Files.write(file, Safetensors.encode(sample(), Map.of("format", "pt")));
         String script = String.join("\n",
                 "import json, struct, sys",
                 "data = open(sys.argv[1], 'rb').read()",
@@ -99,6 +99,26 @@ class SafetensorsTest {
             assertEquals(wEnc[i], Float.parseFloat(wLine[6 + i]), 0f, "value " + i);
         }
         assertTrue(lines[2].startsWith("b_dec F32 [3] 48 60 0.0 -0.0 1.401298464324817e-45"), lines[2]);
+    }
+
+    @Test
+    void indexGivesEachTensorsBytesInTheFile() throws IOException {
+        Path file = dir.resolve("indexed.safetensors");
+        byte[] bytes = valid();
+        Files.write(file, bytes);
+        Map<String, Safetensors.Location> index = Safetensors.index(file);
+        assertEquals(java.util.List.of("W_enc", "b_dec"), java.util.List.copyOf(index.keySet()));
+        for (Map.Entry<String, Safetensors.Tensor> e : sample().entrySet()) {
+            Safetensors.Location at = index.get(e.getKey());
+            assertArrayEquals(e.getValue().shape(), at.shape());
+            assertArrayEquals(e.getValue().bytes(), Arrays.copyOfRange(bytes, (int) at.begin(), (int) at.end()));
+        }
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 3));
+        SafetensorsException truncated = assertThrows(SafetensorsException.class, () -> Safetensors.index(file));
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+        SafetensorsException missing = assertThrows(SafetensorsException.class,
+                () -> Safetensors.index(dir.resolve("absent.safetensors")));
+        assertTrue(missing.getMessage().contains("absent.safetensors: file not found"), missing.getMessage());
     }
 
     private static byte[] withHeader(String json, int dataBytes) {

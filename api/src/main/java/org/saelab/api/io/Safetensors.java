@@ -1,4 +1,4 @@
-package org.saelab.runner.format;
+package org.saelab.api.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.saelab.runner.output.AtomicFiles;
 
 /**
  * The safetensors format, written and read by hand (no maintained Java library exists): an
@@ -112,16 +111,61 @@ public final class Safetensors {
         return out.array();
     }
 
-    /** Writes atomically (temporary name, then rename). */
-    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
-        AtomicFiles.write(file, encode(tensors, metadata));
-    }
-
     public static Contents read(Path file) {
         try {
             return decode(Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where one tensor's bytes lie in a file: {@code [begin, end)} counted from the file's start. */
+    public record Location(String dtype, long[] shape, long begin, long end) {}
+
+    /**
+     * Reads and checks only the header of {@code file}, with the same rules as {@link #read}, and
+     * returns where each tensor lies, so large tensors can be streamed from disk.
+     */
+    public static Map<String, Location> index(Path file) {
+        String name = file.toString();
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            long size = channel.size();
+            if (size < 8) {
+                throw new SafetensorsException(name + ": truncated: " + size + " bytes, the header length alone needs 8");
+            }
+            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(channel, lengthBytes, 0);
+            long headerLength = lengthBytes.getLong(0);
+            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
+                throw new SafetensorsException(name + ": header length " + Long.toUnsignedString(headerLength)
+                        + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+            }
+            if (headerLength > size - 8) {
+                throw new SafetensorsException(name + ": truncated: header length " + headerLength + " but only "
+                        + (size - 8) + " bytes follow");
+            }
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+            readFully(channel, headerBytes, 8);
+            Layout layout = layout(new String(headerBytes.array(), StandardCharsets.UTF_8), size - 8 - headerLength, name);
+            Map<String, Location> out = new LinkedHashMap<>();
+            long start = 8 + headerLength;
+            for (Entry e : layout.entries()) {
+                out.put(e.name, new Location(e.dtype, e.shape, start + e.begin, start + e.end));
+            }
+            return out;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new SafetensorsException(name + ": file not found");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void readFully(java.nio.channels.FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, position + buffer.position());
+            if (n < 0) {
+                throw new java.io.EOFException("unexpected end of file");
+            }
         }
     }
 
@@ -138,16 +182,35 @@ public final class Safetensors {
             throw new SafetensorsException(name + ": truncated: header length " + headerLength + " but only "
                     + (bytes.length - 8) + " bytes follow");
         }
+        long dataLength = bytes.length - 8L - headerLength;
+        Layout layout = layout(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8), dataLength, name);
+        List<Entry> entries = layout.entries();
+        Map<String, String> metadata = layout.metadata();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        int start = (int) (8 + headerLength);
+        for (Entry e : entries) {
+            byte[] data = new byte[(int) (e.end - e.begin)];
+            System.arraycopy(bytes, start + (int) e.begin, data, 0, data.length);
+            tensors.put(e.name, new Tensor(e.dtype, e.shape, data));
+        }
+        return new Contents(tensors, metadata);
+    }
+
+    private record Entry(String name, String dtype, long[] shape, long begin, long end) {}
+
+    private record Layout(List<Entry> entries, Map<String, String> metadata) {}
+
+    /** Parses and checks a header against the {@code dataLength} bytes that follow it. */
+    private static Layout layout(String json, long dataLength, String name) {
         JsonNode header;
         try {
-            header = JSON.readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
+            header = JSON.readTree(json);
         } catch (IOException e) {
             throw new SafetensorsException(name + ": header is not valid JSON: " + firstLine(e.getMessage()), e);
         }
         if (header == null || !header.isObject()) {
             throw new SafetensorsException(name + ": header is not a JSON object");
         }
-        long dataLength = bytes.length - 8L - headerLength;
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
@@ -172,17 +235,9 @@ public final class Safetensors {
             throw new SafetensorsException(name + ": tensors cover " + expected + " bytes but the file holds " + dataLength
                     + (dataLength > expected ? " (trailing bytes)" : " (truncated)"));
         }
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        int start = (int) (8 + headerLength);
-        for (Entry e : entries) {
-            byte[] data = new byte[(int) (e.end - e.begin)];
-            System.arraycopy(bytes, start + (int) e.begin, data, 0, data.length);
-            tensors.put(e.name, new Tensor(e.dtype, e.shape, data));
-        }
-        return new Contents(tensors, metadata);
+        return new Layout(entries, metadata);
     }
 
-    private record Entry(String name, String dtype, long[] shape, long begin, long end) {}
 
     private static Entry entry(String tensor, JsonNode node, String name) {
         String where = name + ": tensor " + tensor;
