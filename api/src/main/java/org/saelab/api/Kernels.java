@@ -107,21 +107,4 @@ public final class Kernels {
             }
         }
     }
-
-    /**
-     * out[e] = scale · (a[e] − b[e]) for e below n; returns Σ (a[e] − b[e])² (float products,
-     * summed in double across blocks).
-     */
-    public static double scaledDifference(float[] a, float[] b, int n, float scale, float[] out) {
-        if (VECTORISED) {
-            return SimdKernels.scaledDifference(a, b, n, scale, out);
-        }
-        double sum = 0;
-        for (int e = 0; e < n; e++) {
-            float d = a[e] - b[e];
-            out[e] = scale * d;
-            sum += d * d;
-        }
-        return sum;
-    }
 }

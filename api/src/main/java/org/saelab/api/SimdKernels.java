@@ -185,37 +185,4 @@ final class SimdKernels {
             System.arraycopy(spare, L, scaled, at, count);
         }
     }
-
-    static double scaledDifference(float[] a, float[] b, int n, float scale, float[] out) {
-        FloatVector sv = FloatVector.broadcast(S, scale);
-        double sum = 0;
-        int bound = S.loopBound(n);
-        int e = 0;
-        // float lanes summed over blocks of 1024 elements, the blocks in double
-        while (e < bound) {
-            int blockEnd = Math.min(bound, e + 1024);
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = FloatVector.zero(S);
-            for (; e + 2 * L <= blockEnd; e += 2 * L) {
-                FloatVector d0 = FloatVector.fromArray(S, a, e).sub(FloatVector.fromArray(S, b, e));
-                FloatVector d1 = FloatVector.fromArray(S, a, e + L).sub(FloatVector.fromArray(S, b, e + L));
-                d0.mul(sv).intoArray(out, e);
-                d1.mul(sv).intoArray(out, e + L);
-                s0 = d0.fma(d0, s0);
-                s1 = d1.fma(d1, s1);
-            }
-            for (; e < blockEnd; e += L) {
-                FloatVector d0 = FloatVector.fromArray(S, a, e).sub(FloatVector.fromArray(S, b, e));
-                d0.mul(sv).intoArray(out, e);
-                s0 = d0.fma(d0, s0);
-            }
-            sum += s0.add(s1).reduceLanes(VectorOperators.ADD);
-        }
-        for (; e < n; e++) {
-            float d = a[e] - b[e];
-            out[e] = scale * d;
-            sum += d * d;
-        }
-        return sum;
-    }
 }

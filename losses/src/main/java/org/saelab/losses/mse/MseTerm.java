@@ -43,9 +43,10 @@ public final class MseTerm implements LossTerm {
         float[] grad = s.gradReconstruction;
         int n = s.batchSize * s.inputDim;
         float scale = 2f * weight / s.batchSize;
-        // the gradient and the sum of squares in one pass
-        double squares = org.saelab.api.Kernels.scaledDifference(recon, x, n, scale, grad);
+        for (int e = 0; e < n; e++) {
+            grad[e] = scale * (recon[e] - x[e]);
+        }
         sae.backwardDecode(s, used, limit, grad);
-        return weight * squares / s.batchSize;
+        return weight * SquaredError.sum(recon, x, n) / s.batchSize;
     }
 }
