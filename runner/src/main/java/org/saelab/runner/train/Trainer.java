@@ -3,6 +3,7 @@ package org.saelab.runner.train;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.saelab.api.Batch;
 import org.saelab.api.BatchStream;
 import org.saelab.api.LossTerm;
 import org.saelab.api.Sae;
@@ -40,9 +41,17 @@ public final class Trainer {
         for (TrainingListener listener : listeners) {
             listener.onStart(steps, config.batchSize());
         }
-        try (Prefetcher prefetcher = new Prefetcher(data, config.batchSize(), sae.inputDim(), numFeatures)) {
+        // -Dsaelab.prefetch=false generates each batch on the training thread (for comparison)
+        boolean prefetch = !"false".equals(System.getProperty("saelab.prefetch"));
+        Batch inline = prefetch ? null : new Batch(config.batchSize(), sae.inputDim(), numFeatures);
+        try (Prefetcher prefetcher = prefetch ? new Prefetcher(data, config.batchSize(), sae.inputDim(), numFeatures) : null) {
             for (long step = 0; step < steps; step++) {
-                state.batch = prefetcher.next();
+                if (prefetch) {
+                    state.batch = prefetcher.next();
+                } else {
+                    data.next(inline);
+                    state.batch = inline;
+                }
                 state.step = step;
                 double loss = TrainingStep.forwardBackward(sae, terms, state);
                 if (!Double.isFinite(loss)) {
