@@ -19,9 +19,7 @@ public abstract class LinearSae implements Sae {
     private final float[] gradWEncTransposed;
     private final float[] columnGrad;
     private double threshold;
-    private float[] centeredT;
     private int[] active;
-    private float[] preT;
 
     protected LinearSae(int inputDim, int width, boolean rescaleByDecoderNorm) {
         ConfigException.check(inputDim > 0, "inputDim", inputDim, "must be > 0");
@@ -127,76 +125,58 @@ public abstract class LinearSae implements Sae {
     }
 
     /**
-     * pre = ((x − b_dec) · W_enc + b_enc) ⊙ norms. Computed latent-major (pre transposed, one
-     * long axpy per (latent, 4 input dims)) because the row-major form runs short inner loops of
-     * width elements that vectorise poorly; the result is transposed back to row-major.
+     * pre = ((x − b_dec) · W_enc + b_enc) ⊙ norms, by {@link Kernels#affineRows} on small shapes
+     * and ND4J's gemm on large ones (see {@link #handEncoder}).
      */
     protected final void encodeRows(float[] x, int rows, float[] centered, float[] preRaw, float[] pre, float[] norms) {
-        if (BLAS) {
+        if (!handEncoder()) {
             encodeWithGemm(x, rows, centered, preRaw, pre, norms);
             return;
         }
+        encodedWithGemm = false;
         float[] p = parameters.data();
-        int bEnc = parameters.bEncOffset();
-        int bDec = parameters.bDecOffset();
-        // leading dimension padded off a power of two: a 4 KiB stride maps every column to the
-        // same cache set and made the transposes ~5x slower
-        int ld = rows + 16;
-        if (centeredT == null || centeredT.length < inputDim * ld) {
-            centeredT = new float[inputDim * ld];
-            preT = new float[width * ld];
+        Kernels.subtractRow(x, rows, inputDim, p, parameters.bDecOffset(), centered);
+        int lanes = Kernels.lanes();
+        int padded = (width + lanes - 1) / lanes * lanes;
+        if (paddedWEnc == null) {
+            paddedWEnc = new float[inputDim * padded];
+            paddedBEnc = new float[padded];
+            paddedNorms = new float[padded];
+            spareLanes = new float[2 * lanes];
         }
-        float[] cT = centeredT;
-        float[] pT = preT;
-        for (int b = 0; b < rows; b++) {
-            int xRow = b * inputDim;
-            for (int i = 0; i < inputDim; i++) {
-                float c = x[xRow + i] - p[bDec + i];
-                centered[xRow + i] = c;
-                cT[i * ld + b] = c;
-            }
+        for (int i = 0; i < inputDim; i++) {
+            System.arraycopy(p, i * width, paddedWEnc, i * padded, width);
         }
-        for (int j = 0; j < width; j++) {
-            int out = j * ld;
-            java.util.Arrays.fill(pT, out, out + rows, p[bEnc + j]);
-            int i = 0;
-            for (; i + 4 <= inputDim; i += 4) {
-                float w0 = p[i * width + j];
-                float w1 = p[(i + 1) * width + j];
-                float w2 = p[(i + 2) * width + j];
-                float w3 = p[(i + 3) * width + j];
-                int c0 = i * ld;
-                int c1 = c0 + ld;
-                int c2 = c1 + ld;
-                int c3 = c2 + ld;
-                for (int b = 0; b < rows; b++) {
-                    pT[out + b] += w0 * cT[c0 + b] + w1 * cT[c1 + b] + w2 * cT[c2 + b] + w3 * cT[c3 + b];
-                }
-            }
-            for (; i < inputDim; i++) {
-                float w = p[i * width + j];
-                int c = i * ld;
-                for (int b = 0; b < rows; b++) {
-                    pT[out + b] += w * cT[c + b];
-                }
-            }
-        }
-        for (int b = 0; b < rows; b++) {
-            int aRow = b * width;
-            for (int j = 0; j < width; j++) {
-                float v = pT[j * ld + b];
-                preRaw[aRow + j] = v;
-                pre[aRow + j] = v * norms[j];
-            }
-        }
+        System.arraycopy(p, parameters.bEncOffset(), paddedBEnc, 0, width);
+        System.arraycopy(norms, 0, paddedNorms, 0, width);
+        Kernels.affineRows(centered, rows, inputDim, paddedWEnc, padded, paddedBEnc, paddedNorms, width, preRaw, pre,
+                spareLanes);
     }
 
     /**
-     * Whether the dense encoder product goes through ND4J's gemm (default) or the hand-written
-     * loop ({@code -Dsaelab.blas=false}). Measured at the post's shape (1024 × 50 × 20): gemm with
-     * its copies in and out about 60 µs, the loop about 320 µs; the JIT vectorises the loop poorly.
+     * {@code -Dsaelab.blas=true} always uses ND4J's gemm for the encoder product, {@code false}
+     * always the hand-written kernel; by default the kernel runs while W_enc has at most
+     * {@value #HAND_ENCODER_MAX_WEIGHTS} entries (it then stays in the first-level caches) and
+     * the SIMD kernels are available. Measured (benchmarks module, TrainingStepBenchmark and
+     * EncodeBenchmark): at 50 × 20 the kernel takes about a fifth of gemm's time with its copies;
+     * at 512 × 4096 gemm is several times faster.
      */
-    private static final boolean BLAS = !"false".equals(System.getProperty("saelab.blas"));
+    private static final String BLAS = System.getProperty("saelab.blas", "auto");
+    private static final int HAND_ENCODER_MAX_WEIGHTS = 16384;
+
+    private boolean handEncoder() {
+        return switch (BLAS) {
+            case "true" -> false;
+            case "false" -> true;
+            default -> Kernels.VECTORISED && (long) inputDim * width <= HAND_ENCODER_MAX_WEIGHTS;
+        };
+    }
+
+    private float[] paddedWEnc;
+    private float[] paddedBEnc;
+    private float[] paddedNorms;
+    private float[] spareLanes;
+    private boolean encodedWithGemm;
 
     private org.nd4j.linalg.api.ndarray.INDArray gemmInput;
     private org.nd4j.linalg.api.ndarray.INDArray gemmWeights;
@@ -224,12 +204,8 @@ public abstract class LinearSae implements Sae {
             gemmWeightsBuffer = gemmWeights.data().asNioFloat();
             gemmOutputBuffer = gemmOutput.data().asNioFloat();
         }
-        for (int b = 0; b < rows; b++) {
-            int xRow = b * inputDim;
-            for (int i = 0; i < inputDim; i++) {
-                centered[xRow + i] = x[xRow + i] - p[bDec + i];
-            }
-        }
+        Kernels.subtractRow(x, rows, inputDim, p, bDec, centered);
+        encodedWithGemm = true;
         gemmInputBuffer.put(0, centered, 0, rows * inputDim);
         gemmWeightsBuffer.put(0, p, parameters.wEncOffset(), inputDim * width);
         org.nd4j.linalg.factory.Nd4j.gemm(gemmInput, gemmWeights, gemmOutput, false, false, 1.0, 0.0);
@@ -281,12 +257,7 @@ public abstract class LinearSae implements Sae {
             if (j >= latentLimit) {
                 continue;
             }
-            float scale = code.values[e] / norms[j];
-            int outRow = code.rows[e] * inputDim;
-            int row = wDec + j * inputDim;
-            for (int i = 0; i < inputDim; i++) {
-                out[outRow + i] += scale * p[row + i];
-            }
+            Kernels.axpy(code.values[e] / norms[j], p, wDec + j * inputDim, out, code.rows[e] * inputDim, inputDim);
         }
     }
 
@@ -296,12 +267,7 @@ public abstract class LinearSae implements Sae {
         float[] g = s.grads;
         int wDec = parameters.wDecOffset();
         int bDec = parameters.bDecOffset();
-        for (int b = 0; b < s.batchSize; b++) {
-            int row = b * inputDim;
-            for (int i = 0; i < inputDim; i++) {
-                g[bDec + i] += gradOut[row + i];
-            }
-        }
+        Kernels.addColumnSums(gradOut, s.batchSize, inputDim, g, bDec);
         int count = code.count();
         for (int e = 0; e < count; e++) {
             int j = code.latents[e];
@@ -314,10 +280,7 @@ public abstract class LinearSae implements Sae {
             float scale = value / n;
             int outRow = b * inputDim;
             int row = wDec + j * inputDim;
-            float dot = dot(gradOut, outRow, p, row, inputDim);
-            for (int i = 0; i < inputDim; i++) {
-                g[row + i] += scale * gradOut[outRow + i];
-            }
+            float dot = Kernels.dotAndAxpy(gradOut, outRow, p, row, scale, g, row, inputDim);
             s.gradPre[b * width + j] += dot / n;
             if (rescaleByDecoderNorm) {
                 s.gradNorms[j] -= value * dot / (n * n);
@@ -333,11 +296,7 @@ public abstract class LinearSae implements Sae {
         int bDec = parameters.bDecOffset();
         int wDec = parameters.wDecOffset();
         Arrays.fill(columnGrad, 0f);
-        if (BLAS && gemmInput != null && gemmInput.rows() == s.batchSize) {
-            backwardEncodeWithGemm(s);
-        } else {
-            backwardEncodeSparse(s);
-        }
+        backwardEncodeSparse(s);
         for (int i = 0; i < inputDim; i++) {
             float sum = 0;
             for (int j = 0; j < width; j++) {
@@ -364,7 +323,6 @@ public abstract class LinearSae implements Sae {
 
     /** W_enc's gradient from the nonzero entries of gradPre, one axpy each. */
     private void backwardEncodeSparse(TrainingState s) {
-        Arrays.fill(gradWEncTransposed, 0f);
         // the nonzero entries of gradPre in row-major order, gathered without branches: skipping
         // zeros with a branch mispredicts on most of the ~25% nonzero entries
         int total = s.batchSize * width;
@@ -376,6 +334,12 @@ public abstract class LinearSae implements Sae {
             active[count] = e;
             count += s.gradPre[e] != 0f ? 1 : 0;
         }
+        if (encodedWithGemm && (long) count * 8 > total && gemmInput.rows() == s.batchSize) {
+            // dense enough that one gemm beats an axpy per entry
+            backwardEncodeWithGemm(s);
+            return;
+        }
+        Arrays.fill(gradWEncTransposed, 0f);
         for (int n = 0; n < count; n++) {
             int e = active[n];
             int b = e / width;
@@ -387,10 +351,7 @@ public abstract class LinearSae implements Sae {
                 s.gradNorms[j] += gp * s.preRaw[e];
             }
             columnGrad[j] += gRaw;
-            int t = j * inputDim;
-            for (int i = 0; i < inputDim; i++) {
-                gradWEncTransposed[t + i] += gRaw * s.centered[xRow + i];
-            }
+            Kernels.axpy(gRaw, s.centered, xRow, gradWEncTransposed, j * inputDim, inputDim);
         }
         float[] g = s.grads;
         for (int i = 0; i < inputDim; i++) {

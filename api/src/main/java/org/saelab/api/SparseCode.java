@@ -29,6 +29,32 @@ public final class SparseCode {
         count = 0;
     }
 
+    /**
+     * Appends every entry of the row-major [rows × width] array {@code dense} that is
+     * {@code >= cut}, in row-major order. The loop has no data-dependent branch: each entry is
+     * written at the current end and the end moves on only when it is kept, so it needs one free
+     * slot beyond the entries kept.
+     */
+    public void appendAtLeast(float[] dense, int rows, int width, float cut) {
+        int[] r = this.rows;
+        int[] l = this.latents;
+        float[] v = this.values;
+        int c = count;
+        int last = r.length - 1;
+        for (int b = 0; b < rows; b++) {
+            int row = b * width;
+            for (int j = 0; j < width; j++) {
+                float value = dense[row + j];
+                int at = Math.min(c, last);
+                r[at] = b;
+                l[at] = j;
+                v[at] = value;
+                c += value >= cut ? 1 : 0;
+            }
+        }
+        count = c;
+    }
+
     public void add(int row, int latent, float value) {
         rows[count] = row;
         latents[count] = latent;

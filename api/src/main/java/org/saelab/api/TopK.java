@@ -143,7 +143,15 @@ public final class TopK {
      */
     public static void selectBatch(float[] pre, int rows, int width, long keep, float[] scratch, SparseCode out) {
         int n = rows * width;
+        if (n >= HISTOGRAM_MIN_SIZE && keep > 0 && selectBatchByHistogram(pre, rows, width, keep, scratch, out)) {
+            return;
+        }
         float cut = cutoff(pre, 0, n, keep, scratch);
+        appendWithTies(pre, rows, width, keep, cut, out);
+    }
+
+    private static void appendWithTies(float[] pre, int rows, int width, long keep, float cut, SparseCode out) {
+        int n = rows * width;
         int above = 0;
         for (int e = 0; e < n; e++) {
             if (pre[e] > cut) {
@@ -160,6 +168,62 @@ public final class TopK {
                 }
             }
         }
+    }
+
+    private static final ThreadLocal<int[]> SIGNED_HISTOGRAM = ThreadLocal.withInitial(() -> new int[2 * 4096]);
+
+    /**
+     * The same selection as the general path, without data-dependent branches on the batch: a
+     * histogram over the top 12 bits of every value (sign, exponent, 3 mantissa bits; positive
+     * values sort like their bits, negative ones land in buckets 2048 and up) finds the bucket of
+     * the cut, the cut is quickselected among that bucket's values, and the entries ≥ cut are
+     * appended. Returns false, having appended nothing, when the cut is not a positive value of
+     * bucket 1 or above, or when values equal to the cut must be split (ties): the general path
+     * then decides.
+     */
+    private static boolean selectBatchByHistogram(float[] pre, int rows, int width, long keep, float[] scratch,
+            SparseCode out) {
+        int n = rows * width;
+        if (out.count() + keep >= out.capacity()) {
+            return false;
+        }
+        int[] histogram = SIGNED_HISTOGRAM.get();
+        java.util.Arrays.fill(histogram, 0);
+        // two interleaved histograms, so that equal neighbours do not wait on each other's increment
+        int e = 0;
+        for (; e + 2 <= n; e += 2) {
+            histogram[Float.floatToRawIntBits(pre[e]) >>> 20]++;
+            histogram[4096 + (Float.floatToRawIntBits(pre[e + 1]) >>> 20)]++;
+        }
+        if (e < n) {
+            histogram[Float.floatToRawIntBits(pre[e]) >>> 20]++;
+        }
+        long above = 0;
+        int bucket = 2047;
+        while (bucket > 0 && above + histogram[bucket] + histogram[4096 + bucket] < keep) {
+            above += histogram[bucket] + histogram[4096 + bucket];
+            bucket--;
+        }
+        if (bucket == 0) {
+            return false;
+        }
+        int inBucket = 0;
+        for (int i = 0; i < n; i++) {
+            float v = pre[i];
+            scratch[inBucket] = v;
+            inBucket += Float.floatToRawIntBits(v) >>> 20 == bucket ? 1 : 0;
+        }
+        int rank = (int) (keep - above) - 1;
+        float cut = kthLargest(scratch, inBucket, rank);
+        int atLeast = 0;
+        for (int i = 0; i < inBucket; i++) {
+            atLeast += scratch[i] >= cut ? 1 : 0;
+        }
+        if (above + atLeast != keep) {
+            return false;
+        }
+        out.appendAtLeast(pre, rows, width, cut);
+        return true;
     }
 
     /** Appends the {@code keep} largest positive entries of each row (per-sample TopK). */

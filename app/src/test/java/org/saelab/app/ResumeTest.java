@@ -121,6 +121,11 @@ class ResumeTest {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Djava.awt.headless=true");
+        // the same kernels as this JVM (the Vector API module, when the test runner adds it), so both halves match
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            command.add("--add-modules");
+            command.add("jdk.incubator.vector");
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());

@@ -66,9 +66,17 @@ public final class Trainer {
         for (TrainingListener listener : listeners) {
             listener.onStart(steps, config.batchSize());
         }
-        try (Prefetcher prefetcher = new Prefetcher(data, config.batchSize(), sae.inputDim(), numFeatures)) {
+        // -Dsaelab.prefetch=false generates each batch on the training thread (for comparison)
+        boolean prefetch = !"false".equals(System.getProperty("saelab.prefetch"));
+        Batch inline = prefetch ? null : new Batch(config.batchSize(), sae.inputDim(), numFeatures);
+        try (Prefetcher prefetcher = prefetch ? new Prefetcher(data, config.batchSize(), sae.inputDim(), numFeatures) : null) {
             for (long step = first; step < steps; step++) {
-                state.batch = prefetcher.next();
+                if (prefetch) {
+                    state.batch = prefetcher.next();
+                } else {
+                    data.next(inline);
+                    state.batch = inline;
+                }
                 state.step = step;
                 if (!constantK) {
                     state.k = schedule.kAt(step, steps, k);
