@@ -20,7 +20,7 @@ class CliBadInputTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "unknown experiment    | no-such-experiment | -                                  | unknown experiment 'no-such-experiment'; known: post-all, post-case1, post-case2",
+        "unknown experiment    | no-such-experiment | -                                  | unknown experiment 'no-such-experiment'; known: arch-calibrate-l1, arch-compare, post-all, post-case1",
         "unknown architecture  | post-case1         | architecture.type=fancy            | architecture.type = fancy: unknown architecture; known: batchtopk, matryoshka-batchtopk, standard, topk",
         "unknown sampler       | post-case1         | sampler.type=nope                  | sampler.type = nope: unknown sampler; known: post20",
         "unknown loss term     | post-case1         | loss.1.type=l7                     | loss.1.type = l7: unknown loss term; known: auxk, l1, mse, multi-l0",
