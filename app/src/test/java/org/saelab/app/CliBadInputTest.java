@@ -22,7 +22,7 @@ class CliBadInputTest {
     @CsvSource(delimiter = '|', value = {
         "unknown experiment    | no-such-experiment | -                                  | unknown experiment 'no-such-experiment'; known: post-case1, post-case2, post-case3, post-k6, post-k8",
         "unknown architecture  | post-case1         | architecture.type=fancy            | architecture.type = fancy: unknown architecture; known: batchtopk",
-        "unknown sampler       | post-case1         | sampler.type=nope                  | sampler.type = nope: unknown sampler; known: post20",
+        "unknown sampler       | post-case1         | sampler.type=nope                  | sampler.type = nope: unknown sampler; known: file, post20",
         "unknown loss term     | post-case1         | loss.1.type=l7                     | loss.1.type = l7: unknown loss term; known: auxk, mse",
         "k zero                | post-case1         | architecture.k=0                   | architecture.k = 0.0: must be > 0",
         "k negative            | post-case1         | architecture.k=-2                  | architecture.k = -2.0: must be > 0",

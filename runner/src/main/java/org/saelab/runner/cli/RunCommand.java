@@ -103,6 +103,10 @@ final class RunCommand implements Runnable {
                 stdout.printf("  %-18s %.4f%n", key, scalar.value());
             }
         }
+        List<String> skipped = org.saelab.runner.train.Evaluator.skipped(outcome.evaluation(), metrics);
+        if (!skipped.isEmpty()) {
+            stdout.println("note: skipped for lack of ground truth: " + String.join(", ", skipped));
+        }
         stdout.println("results: " + runDir.resolve("result.json"));
         stdout.flush();
     }
