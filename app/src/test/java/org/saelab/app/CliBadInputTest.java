@@ -22,7 +22,7 @@ class CliBadInputTest {
     @CsvSource(delimiter = '|', value = {
         "unknown experiment    | no-such-experiment | -                                  | unknown experiment 'no-such-experiment'; known: arch-calibrate-l1, arch-compare, post-all, post-case1",
         "unknown architecture  | post-case1         | architecture.type=fancy            | architecture.type = fancy: unknown architecture; known: batchtopk, matryoshka-batchtopk, standard, topk",
-        "unknown sampler       | post-case1         | sampler.type=nope                  | sampler.type = nope: unknown sampler; known: post20",
+        "unknown sampler       | post-case1         | sampler.type=nope                  | sampler.type = nope: unknown sampler; known: file, post20",
         "unknown loss term     | post-case1         | loss.1.type=l7                     | loss.1.type = l7: unknown loss term; known: auxk, l1, mse, multi-l0",
         "k zero                | post-case1         | architecture.k=0                   | architecture.k = 0.0: must be > 0",
         "k negative            | post-case1         | architecture.k=-2                  | architecture.k = -2.0: must be > 0",

@@ -14,6 +14,6 @@ public final class SamplersPlugin implements Plugin {
 
     @Override
     public List<SamplerFactory<?>> samplers() {
-        return List.of(new Post20Factory());
+        return List.of(new Post20Factory(), new org.saelab.samplers.file.FileSamplerFactory());
     }
 }

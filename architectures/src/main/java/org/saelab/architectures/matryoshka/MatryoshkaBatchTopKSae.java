@@ -23,6 +23,12 @@ public final class MatryoshkaBatchTopKSae extends LinearSae {
         this.prefixes = config.prefixes();
     }
 
+    /** Saved for inference as BatchTopK SAEs are: JumpReLU at the running threshold, norms folded. */
+    @Override
+    public java.util.Optional<org.saelab.api.SaeLensForm> saeLensForm() {
+        return java.util.Optional.of(org.saelab.api.SaeLensForm.jumpRelu(threshold()));
+    }
+
     @Override
     public double k() {
         return k;

@@ -23,6 +23,15 @@ public final class StandardSae extends LinearSae {
         super(inputDim, config.dSae(), true);
     }
 
+    /**
+     * SAELens's {@code standard} SAE: relu of the scaled pre-activation divided by the norm is
+     * relu of the raw one, so the weights are saved as they are.
+     */
+    @Override
+    public java.util.Optional<org.saelab.api.SaeLensForm> saeLensForm() {
+        return java.util.Optional.of(org.saelab.api.SaeLensForm.standard());
+    }
+
     @Override
     public double k() {
         return Double.NaN;

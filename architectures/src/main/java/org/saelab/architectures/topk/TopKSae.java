@@ -20,6 +20,12 @@ public final class TopKSae extends LinearSae {
         this.k = config.k();
     }
 
+    /** SAELens's {@code topk} SAE, with the decoder-norm rescaling of its activations. */
+    @Override
+    public java.util.Optional<org.saelab.api.SaeLensForm> saeLensForm() {
+        return java.util.Optional.of(org.saelab.api.SaeLensForm.topK((int) k()));
+    }
+
     @Override
     public double k() {
         return k;

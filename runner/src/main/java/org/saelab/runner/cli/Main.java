@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "saelab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Sparse autoencoders on toy models whose true features are known.",
         subcommands = {ListCommand.class, RunCommand.class, ReportCommand.class, BenchCommand.class, DiffCommand.class,
-                LoadCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+                LoadCommand.class, EvalCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a run that failed while running. */
     public static final int EXIT_FAILURE = 1;

@@ -186,6 +186,13 @@ final class RunCommand implements Runnable {
             printMetrics(stdout, only.result().metrics());
             stdout.println("results: " + only.dir().resolve("result.json"));
         }
+        if (!finished.isEmpty()) {
+            List<String> skipped = session.registry.metrics().keySet().stream()
+                    .filter(name -> !finished.get(0).result().metrics().containsKey(name)).toList();
+            if (!skipped.isEmpty()) {
+                stdout.println("note: skipped for lack of ground truth: " + String.join(", ", skipped));
+            }
+        }
         for (CheckedClaim claim : claims) {
             stdout.printf("claim: %s%n  %s%n  → %s%n", claim.text(), claim.verdict().measured(), claim.verdict().status());
         }
