@@ -77,6 +77,15 @@ class CliRunTest {
     }
 
     @Test
+    void sameSeedGivesByteIdenticalSaeWeights() throws IOException {
+        byte[] a = Files.readAllBytes(out.resolve("post-case1/seed7/sae/sae_weights.safetensors"));
+        byte[] b = Files.readAllBytes(out.resolve("post-case1.2/seed7/sae/sae_weights.safetensors"));
+        byte[] c = Files.readAllBytes(out.resolve("post-case1.3/seed8/sae/sae_weights.safetensors"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b);
+        assertTrue(!java.util.Arrays.equals(a, c), "another seed, other weights");
+    }
+
+    @Test
     void diffShowsNothingForTheSameSeedAndTheSeedForAnother() {
         Cli same = Cli.run("diff", out.resolve("post-case1/seed7").toString(), out.resolve("post-case1.2/seed7").toString());
         assertEquals(0, same.exitCode(), same.err());

@@ -31,8 +31,9 @@ class FileSamplerRunTest {
         Cli memory = Cli.run(concat(new String[] {"run", "post-case1", "--out", out.resolve("memory").toString()}, common));
         assertEquals(0, memory.exitCode(), memory.err());
         Cli file = Cli.run(concat(new String[] {"run", "post-case1", "--out", out.resolve("file").toString(),
-                "--set", "sampler.type=file", "--set", "sampler.path=" + out.resolve("data/x.npy"),
-                "--set", "sampler.directions=" + out.resolve("data/x.directions.npy"), "--set", "sampler.heldOut=20000"}, common));
+                // "data" is another name of the sampler field
+                "--set", "data.type=file", "--set", "data.path=" + out.resolve("data/x.npy"),
+                "--set", "data.directions=" + out.resolve("data/x.directions.npy"), "--set", "data.heldOut=20000"}, common));
         assertEquals(0, file.exitCode(), file.err());
         assertTrue(file.out().contains("note: skipped for lack of ground truth: trueL0"), file.out());
 

@@ -61,6 +61,10 @@ class ResumeTest {
         assertEquals(b.get("metrics"), a.get("metrics"));
         assertEquals(b.get("loss"), a.get("loss"));
         assertEquals(b.get("config"), a.get("config"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                Files.readAllBytes(out.resolve("straight/post-case1/seed0/sae/sae_weights.safetensors")),
+                Files.readAllBytes(experiment.resolve("seed0/sae/sae_weights.safetensors")),
+                "the resumed run's weights equal the uninterrupted run's, byte for byte");
         assertTrue(JSON.readTree(experiment.resolve("experiment.json").toFile()).get("complete").asBoolean());
     }
 

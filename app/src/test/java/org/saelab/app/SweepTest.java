@@ -40,6 +40,10 @@ class SweepTest {
         return JSON.readTree(out.resolve(mode).resolve("post-case2").resolve(run).resolve("result.json").toFile());
     }
 
+    private static Path weights(String mode, String run) {
+        return out.resolve(mode).resolve("post-case2").resolve(run).resolve("sae/sae_weights.safetensors");
+    }
+
     @Test
     void parallelAndSequentialSweepsGiveIdenticalResults() throws IOException {
         for (String run : RUNS) {
@@ -49,6 +53,8 @@ class SweepTest {
             assertEquals(a.get("loss"), b.get("loss"), run);
             assertEquals(a.get("config"), b.get("config"), run);
             assertEquals(a.at("/provenance/derivedSeeds"), b.at("/provenance/derivedSeeds"), run);
+            assertArrayEquals(Files.readAllBytes(weights("parallel", run)), Files.readAllBytes(weights("sequential", run)),
+                    run + ": the same weights, byte for byte");
         }
         assertTrue(!result("parallel", "k5/seed3").get("metrics").equals(result("parallel", "k5/seed4").get("metrics")),
                 "another seed is another run");

@@ -98,7 +98,11 @@ public final class SpecResolver {
                 if (!file.isObject()) {
                     errors.add(overrides.configFile() + ": expected a mapping of run fields, found " + file.getNodeType());
                 } else {
-                    merge(root, (ObjectNode) file, "", errors);
+                    ObjectNode patch = (ObjectNode) file;
+                    if (patch.has("data") && !patch.has("sampler")) {
+                        patch.set("sampler", patch.remove("data"));
+                    }
+                    merge(root, patch, "", errors);
                 }
             }
         }
@@ -281,6 +285,11 @@ public final class SpecResolver {
         }
     }
 
+    /** {@code data} is another name of the {@code sampler} field (the run's source of activations). */
+    private static String dataAlias(String path) {
+        return path.equals("data") || path.startsWith("data.") ? "sampler" + path.substring(4) : path;
+    }
+
     /** A loss list from a file: each term is its plugin's defaults with the given fields applied. */
     private ArrayNode lossWithDefaults(ArrayNode terms, List<String> errors) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
@@ -306,7 +315,7 @@ public final class SpecResolver {
             errors.add("--set " + assignment + ": expected path=value, e.g. architecture.k=4");
             return;
         }
-        String path = assignment.substring(0, eq).trim();
+        String path = dataAlias(assignment.substring(0, eq).trim());
         String text = assignment.substring(eq + 1).trim();
         JsonNode value;
         try {
