@@ -107,4 +107,109 @@ public final class Kernels {
             }
         }
     }
+    /**
+     * Decodes a code whose entries are sorted by row: out row b (of dim floats, b in [0, rows))
+     * = bias + Σ scales[e] · w row latents[e] over the entries of row b. Rows of w and bias are
+     * padded to {@code paddedDim} (a multiple of {@link #lanes()}) with zeros; {@code spare}
+     * holds at least {@link #lanes()} floats.
+     */
+    public static void decodeSortedRows(int[] rowOf, int[] latents, float[] scales, int count, float[] w,
+            int paddedDim, float[] bias, int rows, int dim, float[] out, float[] spare) {
+        if (VECTORISED) {
+            SimdKernels.decodeSortedRows(rowOf, latents, scales, count, w, paddedDim, bias, rows, dim, out, spare);
+            return;
+        }
+        for (int b = 0; b < rows; b++) {
+            System.arraycopy(bias, 0, out, b * dim, dim);
+        }
+        for (int e = 0; e < count; e++) {
+            int from = latents[e] * paddedDim;
+            int to = rowOf[e] * dim;
+            float scale = scales[e];
+            for (int i = 0; i < dim; i++) {
+                out[to + i] += scale * w[from + i];
+            }
+        }
+    }
+
+    /**
+     * For every entry e, with src row b = rowOf[e] (dim floats at b · dim) and j = latents[e]:
+     * dots[e] = ⟨src row b, w row j⟩ and acc row j += scales[e] · src row b, where rows of w and
+     * acc are {@code paddedDim} long and w's padding is zero. The padding of acc receives values
+     * that are to be ignored. {@code lastRows} holds the src rows from {@code firstLastRow} on,
+     * each copied into {@code paddedDim} floats with zero padding: the SIMD version reads those
+     * rows there, as whole vectors of a row would run past {@code srcEnd}.
+     */
+    public static void dotAndScatterRows(int[] rowOf, int[] latents, float[] scales, int count, float[] src, int dim,
+            int srcEnd, float[] lastRows, int firstLastRow, float[] w, float[] acc, int paddedDim, float[] dots) {
+        if (VECTORISED) {
+            SimdKernels.dotAndScatterRows(rowOf, latents, scales, count, src, dim, srcEnd, lastRows, firstLastRow, w,
+                    acc, paddedDim, dots);
+            return;
+        }
+        for (int e = 0; e < count; e++) {
+            int from = rowOf[e] * dim;
+            int to = latents[e] * paddedDim;
+            float scale = scales[e];
+            float dot = 0;
+            for (int i = 0; i < dim; i++) {
+                float v = src[from + i];
+                dot += v * w[to + i];
+                acc[to + i] += scale * v;
+            }
+            dots[e] = dot;
+        }
+    }
+
+    /** {@link #dotAndScatterRows} without the dot products. */
+    public static void scatterRows(int[] rowOf, int[] latents, float[] scales, int count, float[] src, int dim,
+            int srcEnd, float[] lastRows, int firstLastRow, float[] acc, int paddedDim) {
+        if (VECTORISED) {
+            SimdKernels.scatterRows(rowOf, latents, scales, count, src, dim, srcEnd, lastRows, firstLastRow, acc,
+                    paddedDim);
+            return;
+        }
+        for (int e = 0; e < count; e++) {
+            int from = rowOf[e] * dim;
+            int to = latents[e] * paddedDim;
+            float scale = scales[e];
+            for (int i = 0; i < dim; i++) {
+                acc[to + i] += scale * src[from + i];
+            }
+        }
+    }
+
+    /**
+     * The first row whose {@code paddedDim} floats from b · dim would run past {@code end}: rows
+     * from it on are read from a padded copy by {@link #dotAndScatterRows} and {@link #scatterRows}.
+     */
+    public static int firstLastRow(int rows, int dim, int paddedDim) {
+        int first = Math.floorDiv(rows * dim - paddedDim, dim) + 1;
+        return Math.max(0, Math.min(rows, first));
+    }
+
+    /** Copies rows [first, rows) of src (dim floats each) into out, paddedDim floats each, zero padded. */
+    public static void copyLastRows(float[] src, int rows, int dim, int first, float[] out, int paddedDim) {
+        java.util.Arrays.fill(out, 0, (rows - first) * paddedDim, 0f);
+        for (int b = first; b < rows; b++) {
+            System.arraycopy(src, b * dim, out, (b - first) * paddedDim, dim);
+        }
+    }
+
+    /**
+     * grad[e] = scale · (a[e] − b[e]) for e in [0, n); returns Σ (a[e] − b[e])², each square in
+     * float, the sum in double.
+     */
+    public static double scaledDifference(float[] a, float[] b, int n, float scale, float[] grad) {
+        if (VECTORISED) {
+            return SimdKernels.scaledDifference(a, b, n, scale, grad);
+        }
+        double total = 0;
+        for (int e = 0; e < n; e++) {
+            float d = a[e] - b[e];
+            grad[e] = scale * d;
+            total += d * d;
+        }
+        return total;
+    }
 }

@@ -122,6 +122,92 @@ public abstract class LinearSae implements Sae {
     public void encode(TrainingState s) {
         decoderNorms(s.norms);
         encodeRows(s.batch.inputs, s.batchSize, s.centered, s.preRaw, s.pre, s.norms);
+        if (Kernels.VECTORISED) {
+            padDecoder();
+        }
+    }
+
+    // The decoder, its gradient and W_enc's gradient as rows padded to a whole number of SIMD
+    // vectors (zeros in the padding), refreshed from the parameters at every encode: the sparse
+    // decode and backward passes then run on whole vectors, without scalar tails.
+    private int paddedDim;
+    private float[] wDecPadded;
+    private float[] bDecPadded;
+    private float[] gradWDecPadded;
+    private float[] gradWEncPadded;
+    private float[] lastRows;
+    private float[] spareRow;
+    // one code's entries at a time, in row-major order: row, latent, value, value / norm, dot
+    private int[] entryRows;
+    private int[] entryLatents;
+    private float[] entryValues;
+    private float[] entryScales;
+    private float[] entryDots;
+
+    private void padDecoder() {
+        float[] p = parameters.data();
+        if (wDecPadded == null) {
+            int lanes = Kernels.lanes();
+            paddedDim = (inputDim + lanes - 1) / lanes * lanes;
+            wDecPadded = new float[width * paddedDim];
+            bDecPadded = new float[paddedDim];
+            gradWDecPadded = new float[width * paddedDim];
+            gradWEncPadded = new float[width * paddedDim];
+            spareRow = new float[paddedDim];
+        }
+        int wDec = parameters.wDecOffset();
+        for (int j = 0; j < width; j++) {
+            System.arraycopy(p, wDec + j * inputDim, wDecPadded, j * paddedDim, inputDim);
+        }
+        System.arraycopy(p, parameters.bDecOffset(), bDecPadded, 0, inputDim);
+    }
+
+    private void ensureEntries(int capacity) {
+        if (entryRows == null || entryRows.length < capacity) {
+            entryRows = new int[capacity];
+            entryLatents = new int[capacity];
+            entryValues = new float[capacity];
+            entryScales = new float[capacity];
+            entryDots = new float[capacity];
+        }
+    }
+
+    /** Padded copies of the rows of src that whole vectors cannot read in place; returns the first. */
+    private int copyLastRows(float[] src, int rows) {
+        int first = Kernels.firstLastRow(rows, inputDim, paddedDim);
+        int needed = (rows - first) * paddedDim;
+        if (lastRows == null || lastRows.length < needed) {
+            lastRows = new float[needed];
+        }
+        Kernels.copyLastRows(src, rows, inputDim, first, lastRows, paddedDim);
+        return first;
+    }
+
+    /**
+     * Copies the entries of {@code code} with latent below {@code latentLimit} into the entry
+     * arrays, with value / norm; returns their number, or −1 when the code's rows are not in
+     * [0, rows) and ascending (the general path then decodes it).
+     */
+    private int gatherEntries(SparseCode code, int latentLimit, int rows, float[] norms) {
+        int count = code.count();
+        ensureEntries(count);
+        int kept = 0;
+        int previous = 0;
+        for (int e = 0; e < count; e++) {
+            int b = code.rows[e];
+            int j = code.latents[e];
+            if (b < previous || b >= rows) {
+                return -1;
+            }
+            previous = b;
+            float v = code.values[e];
+            entryRows[kept] = b;
+            entryLatents[kept] = j;
+            entryValues[kept] = v;
+            entryScales[kept] = v / norms[Math.min(j, width - 1)];
+            kept += j < latentLimit ? 1 : 0;
+        }
+        return kept;
     }
 
     /**
@@ -241,7 +327,13 @@ public abstract class LinearSae implements Sae {
 
     @Override
     public void decode(TrainingState s, SparseCode code, int latentLimit, float[] out) {
-        decodeCode(code, latentLimit, s.batchSize, s.norms, out);
+        int count = wDecPadded == null ? -1 : gatherEntries(code, latentLimit, s.batchSize, s.norms);
+        if (count < 0) {
+            decodeCode(code, latentLimit, s.batchSize, s.norms, out);
+            return;
+        }
+        Kernels.decodeSortedRows(entryRows, entryLatents, entryScales, count, wDecPadded, paddedDim, bDecPadded,
+                s.batchSize, inputDim, out, spareRow);
     }
 
     private void decodeCode(SparseCode code, int latentLimit, int rows, float[] norms, float[] out) {
@@ -268,6 +360,30 @@ public abstract class LinearSae implements Sae {
         int wDec = parameters.wDecOffset();
         int bDec = parameters.bDecOffset();
         Kernels.addColumnSums(gradOut, s.batchSize, inputDim, g, bDec);
+        int kept = wDecPadded == null ? -1 : gatherEntries(code, latentLimit, s.batchSize, s.norms);
+        if (kept >= 0) {
+            int first = copyLastRows(gradOut, s.batchSize);
+            Arrays.fill(gradWDecPadded, 0f);
+            Kernels.dotAndScatterRows(entryRows, entryLatents, entryScales, kept, gradOut, inputDim,
+                    s.batchSize * inputDim, lastRows, first, wDecPadded, gradWDecPadded, paddedDim, entryDots);
+            for (int e = 0; e < kept; e++) {
+                int j = entryLatents[e];
+                float n = s.norms[j];
+                float dot = entryDots[e];
+                s.gradPre[entryRows[e] * width + j] += dot / n;
+                if (rescaleByDecoderNorm) {
+                    s.gradNorms[j] -= entryValues[e] * dot / (n * n);
+                }
+            }
+            for (int j = 0; j < width; j++) {
+                int row = wDec + j * inputDim;
+                int padded = j * paddedDim;
+                for (int i = 0; i < inputDim; i++) {
+                    g[row + i] += gradWDecPadded[padded + i];
+                }
+            }
+            return;
+        }
         int count = code.count();
         for (int e = 0; e < count; e++) {
             int j = code.latents[e];
@@ -329,14 +445,22 @@ public abstract class LinearSae implements Sae {
         if (active == null || active.length < total) {
             active = new int[total];
         }
+        ensureEntries(total);
         int count = 0;
-        for (int e = 0; e < total; e++) {
-            active[count] = e;
-            count += s.gradPre[e] != 0f ? 1 : 0;
+        for (int b = 0, e = 0; b < s.batchSize; b++) {
+            for (int j = 0; j < width; j++, e++) {
+                active[count] = e;
+                entryRows[count] = b;
+                count += s.gradPre[e] != 0f ? 1 : 0;
+            }
         }
         if (encodedWithGemm && (long) count * 8 > total && gemmInput.rows() == s.batchSize) {
             // dense enough that one gemm beats an axpy per entry
             backwardEncodeWithGemm(s);
+            return;
+        }
+        if (wDecPadded != null) {
+            backwardEncodePadded(s, count);
             return;
         }
         Arrays.fill(gradWEncTransposed, 0f);
@@ -357,6 +481,33 @@ public abstract class LinearSae implements Sae {
         for (int i = 0; i < inputDim; i++) {
             for (int j = 0; j < width; j++) {
                 g[i * width + j] += gradWEncTransposed[j * inputDim + i];
+            }
+        }
+    }
+
+    /** As the general path, on whole vectors: the {@code count} entries are in {@link #active}. */
+    private void backwardEncodePadded(TrainingState s, int count) {
+        for (int n = 0; n < count; n++) {
+            int e = active[n];
+            int b = entryRows[n];
+            int j = e - b * width;
+            float gp = s.gradPre[e];
+            float gRaw = gp * s.norms[j];
+            if (rescaleByDecoderNorm) {
+                s.gradNorms[j] += gp * s.preRaw[e];
+            }
+            columnGrad[j] += gRaw;
+            entryLatents[n] = j;
+            entryScales[n] = gRaw;
+        }
+        int first = copyLastRows(s.centered, s.batchSize);
+        Arrays.fill(gradWEncPadded, 0f);
+        Kernels.scatterRows(entryRows, entryLatents, entryScales, count, s.centered, inputDim, s.batchSize * inputDim,
+                lastRows, first, gradWEncPadded, paddedDim);
+        float[] g = s.grads;
+        for (int i = 0; i < inputDim; i++) {
+            for (int j = 0; j < width; j++) {
+                g[i * width + j] += gradWEncPadded[j * paddedDim + i];
             }
         }
     }

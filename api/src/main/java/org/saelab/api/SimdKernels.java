@@ -1,5 +1,6 @@
 package org.saelab.api;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -111,7 +112,18 @@ final class SimdKernels {
             int width, float[] raw, float[] scaled, float[] spare) {
         int end = rows * width;
         int r = 0;
-        for (; r + 8 <= rows; r += 8) {
+        if (paddedWidth == 2 * L) {
+            // a group's last block spills past the group: into rows written later, never past the end
+            for (; (r + 5) * width + 2 * L <= end; r += 6) {
+                sixRowsTwoBlocks(c, r * dim, dim, w, paddedWidth, bias, norms, width, raw, scaled, r * width, end, spare);
+            }
+        } else if (paddedWidth == 3 * L) {
+            for (; (r + 3) * width + 3 * L <= end; r += 4) {
+                fourRowsThreeBlocks(c, r * dim, dim, w, paddedWidth, bias, norms, width, raw, scaled, r * width, end,
+                        spare);
+            }
+        }
+        for (; (r + 7) * width + paddedWidth <= end; r += 8) {
             for (int v = paddedWidth - L; v >= 0; v -= L) {
                 eightRows(c, r * dim, dim, w, paddedWidth, v, bias, norms, width, raw, scaled, r * width + v, end, spare);
             }
@@ -147,15 +159,157 @@ final class SimdKernels {
             a7 = wv.fma(FloatVector.broadcast(S, c[ci + 7 * dim]), a7);
         }
         FloatVector n = FloatVector.fromArray(S, norms, v);
-        int count = Math.min(L, width - v);
-        store(a0, n, raw, scaled, out, count, end, spare);
-        store(a1, n, raw, scaled, out + width, count, end, spare);
-        store(a2, n, raw, scaled, out + 2 * width, count, end, spare);
-        store(a3, n, raw, scaled, out + 3 * width, count, end, spare);
-        store(a4, n, raw, scaled, out + 4 * width, count, end, spare);
-        store(a5, n, raw, scaled, out + 5 * width, count, end, spare);
-        store(a6, n, raw, scaled, out + 6 * width, count, end, spare);
-        store(a7, n, raw, scaled, out + 7 * width, count, end, spare);
+        a0.intoArray(raw, out);
+        a0.mul(n).intoArray(scaled, out);
+        a1.intoArray(raw, out + width);
+        a1.mul(n).intoArray(scaled, out + width);
+        a2.intoArray(raw, out + 2 * width);
+        a2.mul(n).intoArray(scaled, out + 2 * width);
+        a3.intoArray(raw, out + 3 * width);
+        a3.mul(n).intoArray(scaled, out + 3 * width);
+        a4.intoArray(raw, out + 4 * width);
+        a4.mul(n).intoArray(scaled, out + 4 * width);
+        a5.intoArray(raw, out + 5 * width);
+        a5.mul(n).intoArray(scaled, out + 5 * width);
+        a6.intoArray(raw, out + 6 * width);
+        a6.mul(n).intoArray(scaled, out + 6 * width);
+        a7.intoArray(raw, out + 7 * width);
+        a7.mul(n).intoArray(scaled, out + 7 * width);
+    }
+
+    /**
+     * All latents of four rows when the padded width is three vectors: twelve accumulators, and
+     * each input broadcast once for all three blocks. Rows are stored in order, each row's blocks
+     * first to last, so a block spilling into the next row is overwritten by that row's own; the
+     * caller leaves at least one row after the group. The stores are written out here: a vector
+     * passed to a method that is not inlined is boxed on the heap.
+     */
+    private static void fourRowsThreeBlocks(float[] c, int c0, int dim, float[] w, int paddedWidth, float[] bias,
+            float[] norms, int width, float[] raw, float[] scaled, int out, int end, float[] spare) {
+        FloatVector b0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector b1 = FloatVector.fromArray(S, bias, L);
+        FloatVector b2 = FloatVector.fromArray(S, bias, 2 * L);
+        FloatVector a00 = b0, a01 = b1, a02 = b2;
+        FloatVector a10 = b0, a11 = b1, a12 = b2;
+        FloatVector a20 = b0, a21 = b1, a22 = b2;
+        FloatVector a30 = b0, a31 = b1, a32 = b2;
+        for (int i = 0, wi = 0, ci = c0; i < dim; i++, wi += paddedWidth, ci++) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, wi + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, c[ci]);
+            a00 = w0.fma(x, a00);
+            a01 = w1.fma(x, a01);
+            a02 = w2.fma(x, a02);
+            x = FloatVector.broadcast(S, c[ci + dim]);
+            a10 = w0.fma(x, a10);
+            a11 = w1.fma(x, a11);
+            a12 = w2.fma(x, a12);
+            x = FloatVector.broadcast(S, c[ci + 2 * dim]);
+            a20 = w0.fma(x, a20);
+            a21 = w1.fma(x, a21);
+            a22 = w2.fma(x, a22);
+            x = FloatVector.broadcast(S, c[ci + 3 * dim]);
+            a30 = w0.fma(x, a30);
+            a31 = w1.fma(x, a31);
+            a32 = w2.fma(x, a32);
+        }
+        FloatVector n0 = FloatVector.fromArray(S, norms, 0);
+        FloatVector n1 = FloatVector.fromArray(S, norms, L);
+        FloatVector n2 = FloatVector.fromArray(S, norms, 2 * L);
+        a00.intoArray(raw, out);
+        a00.mul(n0).intoArray(scaled, out);
+        a01.intoArray(raw, out + L);
+        a01.mul(n1).intoArray(scaled, out + L);
+        a02.intoArray(raw, out + 2 * L);
+        a02.mul(n2).intoArray(scaled, out + 2 * L);
+        out += width;
+        a10.intoArray(raw, out);
+        a10.mul(n0).intoArray(scaled, out);
+        a11.intoArray(raw, out + L);
+        a11.mul(n1).intoArray(scaled, out + L);
+        a12.intoArray(raw, out + 2 * L);
+        a12.mul(n2).intoArray(scaled, out + 2 * L);
+        out += width;
+        a20.intoArray(raw, out);
+        a20.mul(n0).intoArray(scaled, out);
+        a21.intoArray(raw, out + L);
+        a21.mul(n1).intoArray(scaled, out + L);
+        a22.intoArray(raw, out + 2 * L);
+        a22.mul(n2).intoArray(scaled, out + 2 * L);
+        out += width;
+        a30.intoArray(raw, out);
+        a30.mul(n0).intoArray(scaled, out);
+        a31.intoArray(raw, out + L);
+        a31.mul(n1).intoArray(scaled, out + L);
+        a32.intoArray(raw, out + 2 * L);
+        a32.mul(n2).intoArray(scaled, out + 2 * L);
+    }
+
+    /** As {@link #fourRowsThreeBlocks} for a padded width of two vectors, six rows at a time. */
+    private static void sixRowsTwoBlocks(float[] c, int c0, int dim, float[] w, int paddedWidth, float[] bias,
+            float[] norms, int width, float[] raw, float[] scaled, int out, int end, float[] spare) {
+        FloatVector b0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector b1 = FloatVector.fromArray(S, bias, L);
+        FloatVector a00 = b0, a01 = b1;
+        FloatVector a10 = b0, a11 = b1;
+        FloatVector a20 = b0, a21 = b1;
+        FloatVector a30 = b0, a31 = b1;
+        FloatVector a40 = b0, a41 = b1;
+        FloatVector a50 = b0, a51 = b1;
+        for (int i = 0, wi = 0, ci = c0; i < dim; i++, wi += paddedWidth, ci++) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi);
+            FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+            FloatVector x = FloatVector.broadcast(S, c[ci]);
+            a00 = w0.fma(x, a00);
+            a01 = w1.fma(x, a01);
+            x = FloatVector.broadcast(S, c[ci + dim]);
+            a10 = w0.fma(x, a10);
+            a11 = w1.fma(x, a11);
+            x = FloatVector.broadcast(S, c[ci + 2 * dim]);
+            a20 = w0.fma(x, a20);
+            a21 = w1.fma(x, a21);
+            x = FloatVector.broadcast(S, c[ci + 3 * dim]);
+            a30 = w0.fma(x, a30);
+            a31 = w1.fma(x, a31);
+            x = FloatVector.broadcast(S, c[ci + 4 * dim]);
+            a40 = w0.fma(x, a40);
+            a41 = w1.fma(x, a41);
+            x = FloatVector.broadcast(S, c[ci + 5 * dim]);
+            a50 = w0.fma(x, a50);
+            a51 = w1.fma(x, a51);
+        }
+        FloatVector n0 = FloatVector.fromArray(S, norms, 0);
+        FloatVector n1 = FloatVector.fromArray(S, norms, L);
+        a00.intoArray(raw, out);
+        a00.mul(n0).intoArray(scaled, out);
+        a01.intoArray(raw, out + L);
+        a01.mul(n1).intoArray(scaled, out + L);
+        out += width;
+        a10.intoArray(raw, out);
+        a10.mul(n0).intoArray(scaled, out);
+        a11.intoArray(raw, out + L);
+        a11.mul(n1).intoArray(scaled, out + L);
+        out += width;
+        a20.intoArray(raw, out);
+        a20.mul(n0).intoArray(scaled, out);
+        a21.intoArray(raw, out + L);
+        a21.mul(n1).intoArray(scaled, out + L);
+        out += width;
+        a30.intoArray(raw, out);
+        a30.mul(n0).intoArray(scaled, out);
+        a31.intoArray(raw, out + L);
+        a31.mul(n1).intoArray(scaled, out + L);
+        out += width;
+        a40.intoArray(raw, out);
+        a40.mul(n0).intoArray(scaled, out);
+        a41.intoArray(raw, out + L);
+        a41.mul(n1).intoArray(scaled, out + L);
+        out += width;
+        a50.intoArray(raw, out);
+        a50.mul(n0).intoArray(scaled, out);
+        a51.intoArray(raw, out + L);
+        a51.mul(n1).intoArray(scaled, out + L);
     }
 
     private static void oneRow(float[] c, int c0, int dim, float[] w, int paddedWidth, int v, float[] bias,
@@ -184,5 +338,116 @@ final class SimdKernels {
             System.arraycopy(spare, 0, raw, at, count);
             System.arraycopy(spare, L, scaled, at, count);
         }
+    }
+    /**
+     * Decodes rows [0, rows) of a code whose entries are sorted by row: out row b = bias +
+     * Σ scales[e] · w[latents[e] · paddedDim, + dim) over the entries e of row b, one vector
+     * block of the row at a time. w and bias are padded to paddedDim with zeros; a block that runs
+     * past the row's end spills into the next row, which is written after it (the last row goes
+     * through {@code spare}).
+     */
+    static void decodeSortedRows(int[] rowOf, int[] latents, float[] scales, int count, float[] w, int paddedDim,
+            float[] bias, int rows, int dim, float[] out, float[] spare) {
+        int end = rows * dim;
+        int e = 0;
+        for (int b = 0; b < rows; b++) {
+            int last = e;
+            while (last < count && rowOf[last] == b) {
+                last++;
+            }
+            int outRow = b * dim;
+            for (int v = 0; v < paddedDim; v += L) {
+                FloatVector acc = FloatVector.fromArray(S, bias, v);
+                for (int x = e; x < last; x++) {
+                    acc = FloatVector.fromArray(S, w, latents[x] * paddedDim + v).fma(FloatVector.broadcast(S, scales[x]),
+                            acc);
+                }
+                int at = outRow + v;
+                if (at + L <= end) {
+                    acc.intoArray(out, at);
+                } else {
+                    acc.intoArray(spare, 0);
+                    System.arraycopy(spare, 0, out, at, end - at);
+                }
+            }
+            e = last;
+        }
+    }
+
+    /**
+     * For every entry e: dots[e] = ⟨src row rowOf[e], w row latents[e]⟩ and acc row latents[e]
+     * += scales[e] · src row rowOf[e], rows of w and acc padded to paddedDim. A src row is read as
+     * whole vectors, past its end into the next row: those lanes meet w's zero padding in the dot
+     * and land in acc's padding. Rows whose vectors would run past {@code srcEnd} are read from
+     * {@code lastRow} (a zero-padded copy of src row {@code lastRowIndex}).
+     */
+    static void dotAndScatterRows(int[] rowOf, int[] latents, float[] scales, int count, float[] src, int dim,
+            int srcEnd, float[] lastRow, int lastRowIndex, float[] w, float[] acc, int paddedDim, float[] dots) {
+        for (int x = 0; x < count; x++) {
+            int b = rowOf[x];
+            float[] row = src;
+            int from = b * dim;
+            if (from + paddedDim > srcEnd) {
+                row = lastRow;
+                from = (b - lastRowIndex) * paddedDim;
+            }
+            int to = latents[x] * paddedDim;
+            FloatVector s = FloatVector.broadcast(S, scales[x]);
+            FloatVector dot = FloatVector.zero(S);
+            for (int v = 0; v < paddedDim; v += L) {
+                FloatVector g = FloatVector.fromArray(S, row, from + v);
+                dot = g.fma(FloatVector.fromArray(S, w, to + v), dot);
+                g.fma(s, FloatVector.fromArray(S, acc, to + v)).intoArray(acc, to + v);
+            }
+            dots[x] = dot.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** As {@link #dotAndScatterRows} without the dot: acc row latents[e] += scales[e] · src row rowOf[e]. */
+    static void scatterRows(int[] rowOf, int[] latents, float[] scales, int count, float[] src, int dim, int srcEnd,
+            float[] lastRow, int lastRowIndex, float[] acc, int paddedDim) {
+        for (int x = 0; x < count; x++) {
+            int b = rowOf[x];
+            float[] row = src;
+            int from = b * dim;
+            if (from + paddedDim > srcEnd) {
+                row = lastRow;
+                from = (b - lastRowIndex) * paddedDim;
+            }
+            int to = latents[x] * paddedDim;
+            FloatVector s = FloatVector.broadcast(S, scales[x]);
+            for (int v = 0; v < paddedDim; v += L) {
+                FloatVector.fromArray(S, row, from + v).fma(s, FloatVector.fromArray(S, acc, to + v)).intoArray(acc, to + v);
+            }
+        }
+    }
+
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
+
+    /**
+     * grad[e] = scale · (a[e] − b[e]) for e in [0, n); returns Σ (a[e] − b[e])², each square
+     * rounded to float and summed in double, as a scalar loop would (gradient checks difference
+     * this sum at small steps).
+     */
+    static double scaledDifference(float[] a, float[] b, int n, float scale, float[] grad) {
+        FloatVector sv = FloatVector.broadcast(S, scale);
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, i));
+            d.mul(sv).intoArray(grad, i);
+            FloatVector squares = d.mul(d);
+            s0 = s0.add((DoubleVector) squares.convertShape(VectorOperators.F2D, D, 0));
+            s1 = s1.add((DoubleVector) squares.convertShape(VectorOperators.F2D, D, 1));
+        }
+        double total = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float d = a[i] - b[i];
+            grad[i] = scale * d;
+            total += d * d;
+        }
+        return total;
     }
 }

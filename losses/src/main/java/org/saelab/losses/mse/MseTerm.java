@@ -45,10 +45,8 @@ public final class MseTerm implements LossTerm {
         float[] grad = s.gradReconstruction;
         int n = s.batchSize * s.inputDim;
         float scale = 2f * weight / s.batchSize;
-        for (int e = 0; e < n; e++) {
-            grad[e] = scale * (recon[e] - x[e]);
-        }
+        double squares = org.saelab.api.Kernels.scaledDifference(recon, x, n, scale, grad);
         sae.backwardDecode(s, used, limit, grad);
-        return weight * SquaredError.sum(recon, x, n) / s.batchSize;
+        return weight * squares / s.batchSize;
     }
 }
