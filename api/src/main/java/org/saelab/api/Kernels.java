@@ -20,6 +20,14 @@ public final class Kernels {
         return VECTORISED ? SimdKernels.lanes() : 1;
     }
 
+    /**
+     * What the rows of {@link #decodeSortedRows}, {@link #dotAndScatterRows} and
+     * {@link #scatterRows} are padded to a multiple of (four SIMD vectors; 1 when not vectorised).
+     */
+    public static int rowBlock() {
+        return VECTORISED ? SimdKernels.rowBlock() : 1;
+    }
+
     /** y[yFrom, yFrom + n) += a · x[xFrom, xFrom + n). */
     public static void axpy(float a, float[] x, int xFrom, float[] y, int yFrom, int n) {
         if (VECTORISED) {
@@ -110,8 +118,8 @@ public final class Kernels {
     /**
      * Decodes a code whose entries are sorted by row: out row b (of dim floats, b in [0, rows))
      * = bias + Σ scales[e] · w row latents[e] over the entries of row b. Rows of w and bias are
-     * padded to {@code paddedDim} (a multiple of {@link #lanes()}) with zeros; {@code spare}
-     * holds at least {@link #lanes()} floats.
+     * padded to {@code paddedDim} (a multiple of {@link #rowBlock()}) with zeros; {@code spare}
+     * holds at least {@link #rowBlock()} floats.
      */
     public static void decodeSortedRows(int[] rowOf, int[] latents, float[] scales, int count, float[] w,
             int paddedDim, float[] bias, int rows, int dim, float[] out, float[] spare) {

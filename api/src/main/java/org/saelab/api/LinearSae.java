@@ -147,8 +147,8 @@ public abstract class LinearSae implements Sae {
     private void padDecoder() {
         float[] p = parameters.data();
         if (wDecPadded == null) {
-            int lanes = Kernels.lanes();
-            paddedDim = (inputDim + lanes - 1) / lanes * lanes;
+            int block = Kernels.rowBlock();
+            paddedDim = (inputDim + block - 1) / block * block;
             wDecPadded = new float[width * paddedDim];
             bDecPadded = new float[paddedDim];
             gradWDecPadded = new float[width * paddedDim];

@@ -18,7 +18,7 @@ final class SimdKernels {
 
     private static VectorSpecies<Float> species() {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        int wanted = Integer.getInteger("saelab.vectorBits", 256);
+        int wanted = Integer.getInteger("saelab.vectorBits", 512);
         if (wanted >= 512 && preferred >= 512) {
             return FloatVector.SPECIES_512;
         }
@@ -339,12 +339,17 @@ final class SimdKernels {
             System.arraycopy(spare, L, scaled, at, count);
         }
     }
+    /** Rows of the sparse kernels are padded to a multiple of this: four vectors, four accumulators. */
+    static int rowBlock() {
+        return 4 * L;
+    }
+
     /**
      * Decodes rows [0, rows) of a code whose entries are sorted by row: out row b = bias +
-     * Σ scales[e] · w[latents[e] · paddedDim, + dim) over the entries e of row b, one vector
-     * block of the row at a time. w and bias are padded to paddedDim with zeros; a block that runs
-     * past the row's end spills into the next row, which is written after it (the last row goes
-     * through {@code spare}).
+     * Σ scales[e] · w[latents[e] · paddedDim, + dim) over the entries e of row b, four vectors of
+     * the row at a time. w and bias are padded to paddedDim (a multiple of {@link #rowBlock()})
+     * with zeros; vectors that run past the row's end spill into the next row, which is written
+     * after it (the end of the last row goes through {@code spare}).
      */
     static void decodeSortedRows(int[] rowOf, int[] latents, float[] scales, int count, float[] w, int paddedDim,
             float[] bias, int rows, int dim, float[] out, float[] spare) {
@@ -356,18 +361,31 @@ final class SimdKernels {
                 last++;
             }
             int outRow = b * dim;
-            for (int v = 0; v < paddedDim; v += L) {
-                FloatVector acc = FloatVector.fromArray(S, bias, v);
+            for (int v = 0; v < paddedDim; v += 4 * L) {
+                FloatVector a0 = FloatVector.fromArray(S, bias, v);
+                FloatVector a1 = FloatVector.fromArray(S, bias, v + L);
+                FloatVector a2 = FloatVector.fromArray(S, bias, v + 2 * L);
+                FloatVector a3 = FloatVector.fromArray(S, bias, v + 3 * L);
                 for (int x = e; x < last; x++) {
-                    acc = FloatVector.fromArray(S, w, latents[x] * paddedDim + v).fma(FloatVector.broadcast(S, scales[x]),
-                            acc);
+                    int from = latents[x] * paddedDim + v;
+                    FloatVector scale = FloatVector.broadcast(S, scales[x]);
+                    a0 = FloatVector.fromArray(S, w, from).fma(scale, a0);
+                    a1 = FloatVector.fromArray(S, w, from + L).fma(scale, a1);
+                    a2 = FloatVector.fromArray(S, w, from + 2 * L).fma(scale, a2);
+                    a3 = FloatVector.fromArray(S, w, from + 3 * L).fma(scale, a3);
                 }
                 int at = outRow + v;
-                if (at + L <= end) {
-                    acc.intoArray(out, at);
+                if (at + 4 * L <= end) {
+                    a0.intoArray(out, at);
+                    a1.intoArray(out, at + L);
+                    a2.intoArray(out, at + 2 * L);
+                    a3.intoArray(out, at + 3 * L);
                 } else {
-                    acc.intoArray(spare, 0);
-                    System.arraycopy(spare, 0, out, at, end - at);
+                    a0.intoArray(spare, 0);
+                    a1.intoArray(spare, L);
+                    a2.intoArray(spare, 2 * L);
+                    a3.intoArray(spare, 3 * L);
+                    System.arraycopy(spare, 0, out, at, Math.min(4 * L, end - at));
                 }
             }
             e = last;
@@ -376,48 +394,68 @@ final class SimdKernels {
 
     /**
      * For every entry e: dots[e] = ⟨src row rowOf[e], w row latents[e]⟩ and acc row latents[e]
-     * += scales[e] · src row rowOf[e], rows of w and acc padded to paddedDim. A src row is read as
-     * whole vectors, past its end into the next row: those lanes meet w's zero padding in the dot
-     * and land in acc's padding. Rows whose vectors would run past {@code srcEnd} are read from
-     * {@code lastRow} (a zero-padded copy of src row {@code lastRowIndex}).
+     * += scales[e] · src row rowOf[e], rows of w and acc padded to paddedDim (a multiple of
+     * {@link #rowBlock()}). A src row is read as whole vectors, past its end into the next row:
+     * those lanes meet w's zero padding in the dot and land in acc's padding. Rows whose vectors
+     * would run past {@code srcEnd} are read from {@code lastRows} (zero-padded copies of the src
+     * rows from {@code firstLastRow} on).
      */
     static void dotAndScatterRows(int[] rowOf, int[] latents, float[] scales, int count, float[] src, int dim,
-            int srcEnd, float[] lastRow, int lastRowIndex, float[] w, float[] acc, int paddedDim, float[] dots) {
+            int srcEnd, float[] lastRows, int firstLastRow, float[] w, float[] acc, int paddedDim, float[] dots) {
         for (int x = 0; x < count; x++) {
             int b = rowOf[x];
             float[] row = src;
             int from = b * dim;
             if (from + paddedDim > srcEnd) {
-                row = lastRow;
-                from = (b - lastRowIndex) * paddedDim;
+                row = lastRows;
+                from = (b - firstLastRow) * paddedDim;
             }
             int to = latents[x] * paddedDim;
             FloatVector s = FloatVector.broadcast(S, scales[x]);
-            FloatVector dot = FloatVector.zero(S);
-            for (int v = 0; v < paddedDim; v += L) {
-                FloatVector g = FloatVector.fromArray(S, row, from + v);
-                dot = g.fma(FloatVector.fromArray(S, w, to + v), dot);
-                g.fma(s, FloatVector.fromArray(S, acc, to + v)).intoArray(acc, to + v);
+            FloatVector dot0 = FloatVector.zero(S);
+            FloatVector dot1 = FloatVector.zero(S);
+            for (int v = 0; v < paddedDim; v += 4 * L) {
+                int i = from + v;
+                int k = to + v;
+                FloatVector g0 = FloatVector.fromArray(S, row, i);
+                FloatVector g1 = FloatVector.fromArray(S, row, i + L);
+                FloatVector g2 = FloatVector.fromArray(S, row, i + 2 * L);
+                FloatVector g3 = FloatVector.fromArray(S, row, i + 3 * L);
+                dot0 = g0.fma(FloatVector.fromArray(S, w, k), dot0);
+                dot1 = g1.fma(FloatVector.fromArray(S, w, k + L), dot1);
+                dot0 = g2.fma(FloatVector.fromArray(S, w, k + 2 * L), dot0);
+                dot1 = g3.fma(FloatVector.fromArray(S, w, k + 3 * L), dot1);
+                g0.fma(s, FloatVector.fromArray(S, acc, k)).intoArray(acc, k);
+                g1.fma(s, FloatVector.fromArray(S, acc, k + L)).intoArray(acc, k + L);
+                g2.fma(s, FloatVector.fromArray(S, acc, k + 2 * L)).intoArray(acc, k + 2 * L);
+                g3.fma(s, FloatVector.fromArray(S, acc, k + 3 * L)).intoArray(acc, k + 3 * L);
             }
-            dots[x] = dot.reduceLanes(VectorOperators.ADD);
+            dots[x] = dot0.add(dot1).reduceLanes(VectorOperators.ADD);
         }
     }
 
     /** As {@link #dotAndScatterRows} without the dot: acc row latents[e] += scales[e] · src row rowOf[e]. */
     static void scatterRows(int[] rowOf, int[] latents, float[] scales, int count, float[] src, int dim, int srcEnd,
-            float[] lastRow, int lastRowIndex, float[] acc, int paddedDim) {
+            float[] lastRows, int firstLastRow, float[] acc, int paddedDim) {
         for (int x = 0; x < count; x++) {
             int b = rowOf[x];
             float[] row = src;
             int from = b * dim;
             if (from + paddedDim > srcEnd) {
-                row = lastRow;
-                from = (b - lastRowIndex) * paddedDim;
+                row = lastRows;
+                from = (b - firstLastRow) * paddedDim;
             }
             int to = latents[x] * paddedDim;
             FloatVector s = FloatVector.broadcast(S, scales[x]);
-            for (int v = 0; v < paddedDim; v += L) {
-                FloatVector.fromArray(S, row, from + v).fma(s, FloatVector.fromArray(S, acc, to + v)).intoArray(acc, to + v);
+            for (int v = 0; v < paddedDim; v += 4 * L) {
+                int i = from + v;
+                int k = to + v;
+                FloatVector.fromArray(S, row, i).fma(s, FloatVector.fromArray(S, acc, k)).intoArray(acc, k);
+                FloatVector.fromArray(S, row, i + L).fma(s, FloatVector.fromArray(S, acc, k + L)).intoArray(acc, k + L);
+                FloatVector.fromArray(S, row, i + 2 * L).fma(s, FloatVector.fromArray(S, acc, k + 2 * L))
+                        .intoArray(acc, k + 2 * L);
+                FloatVector.fromArray(S, row, i + 3 * L).fma(s, FloatVector.fromArray(S, acc, k + 3 * L))
+                        .intoArray(acc, k + 3 * L);
             }
         }
     }

@@ -1,0 +1,200 @@
+package org.saelab.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sparse row kernels (decode, decoder and encoder backward) against double-precision
+ * references: rows that are read or written as whole vectors past their end, the last rows read
+ * from padded copies, empty rows, rows with many entries, and output beyond the rows untouched.
+ */
+class SparseRowKernelsTest {
+    private static final int[] DIMS = {1, 3, 16, 50, 64, 65, 130};
+    private static final int[] ROWS = {1, 2, 5, 33};
+    private static final int WIDTH = 7;
+
+    private final SplittableRandom random = new SplittableRandom(23);
+
+    /** A code sorted by row: each row gets 0 to WIDTH distinct latents. */
+    private record Code(int[] rows, int[] latents, float[] scales, int count) {}
+
+    private Code code(int rows) {
+        int[] r = new int[rows * WIDTH];
+        int[] l = new int[rows * WIDTH];
+        float[] s = new float[rows * WIDTH];
+        int count = 0;
+        for (int b = 0; b < rows; b++) {
+            for (int j = 0; j < WIDTH; j++) {
+                if (random.nextInt(3) == 0) {
+                    r[count] = b;
+                    l[count] = j;
+                    s[count] = (float) random.nextGaussian();
+                    count++;
+                }
+            }
+        }
+        return new Code(r, l, s, count);
+    }
+
+    private float[] gaussian(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) random.nextGaussian();
+        }
+        return a;
+    }
+
+    private static int padded(int dim) {
+        int block = Kernels.rowBlock();
+        return (dim + block - 1) / block * block;
+    }
+
+    /** w [WIDTH × dim] copied into rows of paddedDim with zero padding. */
+    private static float[] pad(float[] w, int rows, int dim, int paddedDim) {
+        float[] out = new float[rows * paddedDim];
+        for (int j = 0; j < rows; j++) {
+            System.arraycopy(w, j * dim, out, j * paddedDim, dim);
+        }
+        return out;
+    }
+
+    private static void close(double expected, double actual, String what) {
+        assertEquals(expected, actual, 1e-5 * Math.max(1, Math.abs(expected)), what);
+    }
+
+    @Test
+    void decodeSortedRowsWritesBiasPlusTheScaledRowsAndNothingBeyond() {
+        for (int dim : DIMS) {
+            for (int rows : ROWS) {
+                int paddedDim = padded(dim);
+                Code code = code(rows);
+                float[] w = gaussian(WIDTH * dim);
+                float[] bias = gaussian(dim);
+                float[] out = new float[rows * dim + 40];
+                Arrays.fill(out, 7f);
+                Kernels.decodeSortedRows(code.rows(), code.latents(), code.scales(), code.count(),
+                        pad(w, WIDTH, dim, paddedDim), paddedDim, pad(bias, 1, dim, paddedDim), rows, dim, out,
+                        new float[Kernels.rowBlock()]);
+                double[] expected = new double[rows * dim];
+                for (int b = 0; b < rows; b++) {
+                    for (int i = 0; i < dim; i++) {
+                        expected[b * dim + i] = bias[i];
+                    }
+                }
+                for (int e = 0; e < code.count(); e++) {
+                    for (int i = 0; i < dim; i++) {
+                        expected[code.rows()[e] * dim + i] += (double) code.scales()[e] * w[code.latents()[e] * dim + i];
+                    }
+                }
+                for (int k = 0; k < rows * dim; k++) {
+                    close(expected[k], out[k], "dim " + dim + " rows " + rows + " at " + k);
+                }
+                for (int k = rows * dim; k < out.length; k++) {
+                    assertEquals(7f, out[k], "dim " + dim + " rows " + rows + ": written past the rows at " + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void dotAndScatterRowsMatchTheReferenceIncludingTheLastRows() {
+        for (int dim : DIMS) {
+            for (int rows : ROWS) {
+                int paddedDim = padded(dim);
+                Code code = code(rows);
+                float[] src = gaussian(rows * dim);
+                float[] w = gaussian(WIDTH * dim);
+                float[] acc0 = gaussian(WIDTH * dim);
+                float[] acc = pad(acc0, WIDTH, dim, paddedDim);
+                float[] dots = new float[code.count()];
+                int first = Kernels.firstLastRow(rows, dim, paddedDim);
+                float[] lastRows = new float[(rows - first) * paddedDim];
+                Kernels.copyLastRows(src, rows, dim, first, lastRows, paddedDim);
+                Kernels.dotAndScatterRows(code.rows(), code.latents(), code.scales(), code.count(), src, dim, rows * dim,
+                        lastRows, first, pad(w, WIDTH, dim, paddedDim), acc, paddedDim, dots);
+                double[] expectedAcc = new double[WIDTH * dim];
+                for (int k = 0; k < expectedAcc.length; k++) {
+                    expectedAcc[k] = acc0[k];
+                }
+                for (int e = 0; e < code.count(); e++) {
+                    int b = code.rows()[e];
+                    int j = code.latents()[e];
+                    double dot = 0;
+                    for (int i = 0; i < dim; i++) {
+                        dot += (double) src[b * dim + i] * w[j * dim + i];
+                        expectedAcc[j * dim + i] += (double) code.scales()[e] * src[b * dim + i];
+                    }
+                    close(dot, dots[e], "dim " + dim + " rows " + rows + " dot of entry " + e);
+                }
+                for (int j = 0; j < WIDTH; j++) {
+                    for (int i = 0; i < dim; i++) {
+                        close(expectedAcc[j * dim + i], acc[j * paddedDim + i], "dim " + dim + " rows " + rows
+                                + " acc[" + j + "][" + i + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void scatterRowsMatchesTheReference() {
+        for (int dim : DIMS) {
+            for (int rows : ROWS) {
+                int paddedDim = padded(dim);
+                Code code = code(rows);
+                float[] src = gaussian(rows * dim);
+                float[] acc = new float[WIDTH * paddedDim];
+                int first = Kernels.firstLastRow(rows, dim, paddedDim);
+                float[] lastRows = new float[(rows - first) * paddedDim];
+                Kernels.copyLastRows(src, rows, dim, first, lastRows, paddedDim);
+                Kernels.scatterRows(code.rows(), code.latents(), code.scales(), code.count(), src, dim, rows * dim,
+                        lastRows, first, acc, paddedDim);
+                double[] expected = new double[WIDTH * dim];
+                for (int e = 0; e < code.count(); e++) {
+                    for (int i = 0; i < dim; i++) {
+                        expected[code.latents()[e] * dim + i] += (double) code.scales()[e] * src[code.rows()[e] * dim + i];
+                    }
+                }
+                for (int j = 0; j < WIDTH; j++) {
+                    for (int i = 0; i < dim; i++) {
+                        close(expected[j * dim + i], acc[j * paddedDim + i], "dim " + dim + " rows " + rows);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void firstLastRowIsTheFirstRowWhoseVectorsRunPastTheEnd() {
+        for (int dim : DIMS) {
+            for (int rows : ROWS) {
+                int paddedDim = padded(dim);
+                int first = Kernels.firstLastRow(rows, dim, paddedDim);
+                for (int b = 0; b < rows; b++) {
+                    boolean runsPast = b * dim + paddedDim > rows * dim;
+                    assertEquals(runsPast, b >= first, "dim " + dim + " rows " + rows + " row " + b);
+                }
+            }
+        }
+    }
+
+    @Test
+    void scaledDifferenceGivesTheGradientExactlyAndTheSumOfFloatSquares() {
+        for (int n : new int[] {0, 1, 15, 16, 17, 1000, 51200}) {
+            float[] a = gaussian(n);
+            float[] b = gaussian(n);
+            float[] grad = new float[n];
+            double sum = Kernels.scaledDifference(a, b, n, 0.37f, grad);
+            double expected = 0;
+            for (int e = 0; e < n; e++) {
+                float d = a[e] - b[e];
+                assertEquals(0.37f * d, grad[e], 0f, "grad at " + e);
+                expected += d * d;
+            }
+            assertEquals(expected, sum, 1e-12 * Math.max(1, expected), "n " + n);
+        }
+    }
+}
