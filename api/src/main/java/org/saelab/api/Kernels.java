@@ -141,55 +141,66 @@ public final class Kernels {
     }
 
     /**
-     * For every entry e, with src row b = rowOf[e] (dim floats at b · dim) and j = latents[e]:
-     * dots[e] = ⟨src row b, w row j⟩ and acc row j += scales[e] · src row b, where rows of w and
-     * acc are {@code paddedDim} long and w's padding is zero. The padding of acc receives values
-     * that are to be ignored. {@code lastRows} holds the src rows from {@code firstLastRow} on,
-     * each copied into {@code paddedDim} floats with zero padding: the SIMD version reads those
-     * rows there, as whole vectors of a row would run past {@code srcEnd}.
+     * acc row j = Σ scales[x] · src row rows[x] over x in [starts[j], starts[j + 1]) for every j
+     * below {@code latents}: the sparse products of the backward passes, with the entries grouped
+     * by latent so that each acc row is summed in registers. Rows of acc are {@code paddedDim}
+     * long (a multiple of {@link #rowBlock()}) and overwritten; their padding receives values to
+     * be ignored. A src row (dim floats at b · dim) is read as whole vectors, past its end into
+     * the next row, whose lanes meet zero padding or land in acc's padding; the rows from
+     * {@code firstLastRow} on, whose vectors would run past {@code srcEnd}, are read from
+     * {@code lastRows} (zero-padded copies, paddedDim floats each; see {@link #copyLastRows}).
      */
-    public static void dotAndScatterRows(int[] rowOf, int[] latents, float[] scales, int count, float[] src, int dim,
-            int srcEnd, float[] lastRows, int firstLastRow, float[] w, float[] acc, int paddedDim, float[] dots) {
-        if (VECTORISED) {
-            SimdKernels.dotAndScatterRows(rowOf, latents, scales, count, src, dim, srcEnd, lastRows, firstLastRow, w,
-                    acc, paddedDim, dots);
-            return;
-        }
-        for (int e = 0; e < count; e++) {
-            int from = rowOf[e] * dim;
-            int to = latents[e] * paddedDim;
-            float scale = scales[e];
-            float dot = 0;
-            for (int i = 0; i < dim; i++) {
-                float v = src[from + i];
-                dot += v * w[to + i];
-                acc[to + i] += scale * v;
-            }
-            dots[e] = dot;
-        }
-    }
-
-    /** {@link #dotAndScatterRows} without the dot products. */
-    public static void scatterRows(int[] rowOf, int[] latents, float[] scales, int count, float[] src, int dim,
+    public static void scatterByLatent(int[] starts, int latents, int[] rows, float[] scales, float[] src, int dim,
             int srcEnd, float[] lastRows, int firstLastRow, float[] acc, int paddedDim) {
         if (VECTORISED) {
-            SimdKernels.scatterRows(rowOf, latents, scales, count, src, dim, srcEnd, lastRows, firstLastRow, acc,
+            SimdKernels.scatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow, acc,
                     paddedDim);
             return;
         }
-        for (int e = 0; e < count; e++) {
-            int from = rowOf[e] * dim;
-            int to = latents[e] * paddedDim;
-            float scale = scales[e];
-            for (int i = 0; i < dim; i++) {
-                acc[to + i] += scale * src[from + i];
+        for (int j = 0; j < latents; j++) {
+            int to = j * paddedDim;
+            java.util.Arrays.fill(acc, to, to + paddedDim, 0f);
+            for (int x = starts[j]; x < starts[j + 1]; x++) {
+                int from = rows[x] * dim;
+                for (int i = 0; i < dim; i++) {
+                    acc[to + i] += scales[x] * src[from + i];
+                }
             }
         }
     }
 
     /**
-     * The first row whose {@code paddedDim} floats from b · dim would run past {@code end}: rows
-     * from it on are read from a padded copy by {@link #dotAndScatterRows} and {@link #scatterRows}.
+     * {@link #scatterByLatent}, and dots[x] = ⟨src row rows[x], w row j⟩ for every entry x of
+     * latent j (rows of w zero-padded to paddedDim).
+     */
+    public static void dotAndScatterByLatent(int[] starts, int latents, int[] rows, float[] scales, float[] src,
+            int dim, int srcEnd, float[] lastRows, int firstLastRow, float[] w, float[] acc, int paddedDim,
+            float[] dots) {
+        if (VECTORISED) {
+            SimdKernels.dotAndScatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow,
+                    w, acc, paddedDim, dots);
+            return;
+        }
+        for (int j = 0; j < latents; j++) {
+            int to = j * paddedDim;
+            java.util.Arrays.fill(acc, to, to + paddedDim, 0f);
+            for (int x = starts[j]; x < starts[j + 1]; x++) {
+                int from = rows[x] * dim;
+                float dot = 0;
+                for (int i = 0; i < dim; i++) {
+                    float v = src[from + i];
+                    dot += v * w[to + i];
+                    acc[to + i] += scales[x] * v;
+                }
+                dots[x] = dot;
+            }
+        }
+    }
+
+    /**
+     * The first row whose {@code paddedDim} floats from b · dim would run past {@code rows · dim}:
+     * rows from it on are read from a padded copy by {@link #scatterByLatent} and
+     * {@link #dotAndScatterByLatent}.
      */
     public static int firstLastRow(int rows, int dim, int paddedDim) {
         int first = Math.floorDiv(rows * dim - paddedDim, dim) + 1;

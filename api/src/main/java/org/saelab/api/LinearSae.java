@@ -143,6 +143,13 @@ public abstract class LinearSae implements Sae {
     private float[] entryValues;
     private float[] entryScales;
     private float[] entryDots;
+    // the same entries grouped by latent (latent j's in [latentStarts[j], latentStarts[j + 1]), in row order)
+    private int[] latentStarts;
+    private int[] latentNext;
+    private int[] sortedRows;
+    private float[] sortedValues;
+    private float[] sortedScales;
+    private float[] sortedDots;
 
     private void padDecoder() {
         float[] p = parameters.data();
@@ -169,6 +176,36 @@ public abstract class LinearSae implements Sae {
             entryValues = new float[capacity];
             entryScales = new float[capacity];
             entryDots = new float[capacity];
+            sortedRows = new int[capacity];
+            sortedValues = new float[capacity];
+            sortedScales = new float[capacity];
+            sortedDots = new float[capacity];
+        }
+        if (latentStarts == null) {
+            latentStarts = new int[width + 1];
+            latentNext = new int[width];
+        }
+    }
+
+    /**
+     * Groups the first {@code count} entries (entryRows, entryLatents, entryValues, entryScales)
+     * by latent into the sorted arrays, keeping their order within a latent (a counting sort).
+     */
+    private void sortByLatent(int count) {
+        int[] starts = latentStarts;
+        Arrays.fill(starts, 0);
+        for (int e = 0; e < count; e++) {
+            starts[entryLatents[e] + 1]++;
+        }
+        for (int j = 0; j < width; j++) {
+            starts[j + 1] += starts[j];
+            latentNext[j] = starts[j];
+        }
+        for (int e = 0; e < count; e++) {
+            int at = latentNext[entryLatents[e]]++;
+            sortedRows[at] = entryRows[e];
+            sortedValues[at] = entryValues[e];
+            sortedScales[at] = entryScales[e];
         }
     }
 
@@ -363,16 +400,19 @@ public abstract class LinearSae implements Sae {
         int kept = wDecPadded == null ? -1 : gatherEntries(code, latentLimit, s.batchSize, s.norms);
         if (kept >= 0) {
             int first = copyLastRows(gradOut, s.batchSize);
-            Arrays.fill(gradWDecPadded, 0f);
-            Kernels.dotAndScatterRows(entryRows, entryLatents, entryScales, kept, gradOut, inputDim,
-                    s.batchSize * inputDim, lastRows, first, wDecPadded, gradWDecPadded, paddedDim, entryDots);
-            for (int e = 0; e < kept; e++) {
-                int j = entryLatents[e];
+            sortByLatent(kept);
+            Kernels.dotAndScatterByLatent(latentStarts, width, sortedRows, sortedScales, gradOut, inputDim,
+                    s.batchSize * inputDim, lastRows, first, wDecPadded, gradWDecPadded, paddedDim, sortedDots);
+            for (int j = 0; j < width; j++) {
                 float n = s.norms[j];
-                float dot = entryDots[e];
-                s.gradPre[entryRows[e] * width + j] += dot / n;
+                float gradNorm = s.gradNorms[j];
+                for (int x = latentStarts[j]; x < latentStarts[j + 1]; x++) {
+                    float dot = sortedDots[x];
+                    s.gradPre[sortedRows[x] * width + j] += dot / n;
+                    gradNorm -= sortedValues[x] * dot / (n * n);
+                }
                 if (rescaleByDecoderNorm) {
-                    s.gradNorms[j] -= entryValues[e] * dot / (n * n);
+                    s.gradNorms[j] = gradNorm;
                 }
             }
             for (int j = 0; j < width; j++) {
@@ -439,6 +479,10 @@ public abstract class LinearSae implements Sae {
 
     /** W_enc's gradient from the nonzero entries of gradPre, one axpy each. */
     private void backwardEncodeSparse(TrainingState s) {
+        if (wDecPadded != null) {
+            backwardEncodeByLatent(s);
+            return;
+        }
         // the nonzero entries of gradPre in row-major order, gathered without branches: skipping
         // zeros with a branch mispredicts on most of the ~25% nonzero entries
         int total = s.batchSize * width;
@@ -457,10 +501,6 @@ public abstract class LinearSae implements Sae {
         if (encodedWithGemm && (long) count * 8 > total && gemmInput.rows() == s.batchSize) {
             // dense enough that one gemm beats an axpy per entry
             backwardEncodeWithGemm(s);
-            return;
-        }
-        if (wDecPadded != null) {
-            backwardEncodePadded(s, count);
             return;
         }
         Arrays.fill(gradWEncTransposed, 0f);
@@ -485,24 +525,59 @@ public abstract class LinearSae implements Sae {
         }
     }
 
-    /** As the general path, on whole vectors: the {@code count} entries are in {@link #active}. */
-    private void backwardEncodePadded(TrainingState s, int count) {
-        for (int n = 0; n < count; n++) {
-            int e = active[n];
-            int b = entryRows[n];
-            int j = e - b * width;
-            float gp = s.gradPre[e];
-            float gRaw = gp * s.norms[j];
-            if (rescaleByDecoderNorm) {
-                s.gradNorms[j] += gp * s.preRaw[e];
+    /**
+     * The general path on whole vectors: the nonzero entries of gradPre grouped by latent (a
+     * column scan for narrow SAEs, else a row scan and a counting sort), then each latent's
+     * W_enc column accumulated in registers over its entries.
+     */
+    private void backwardEncodeByLatent(TrainingState s) {
+        int rows = s.batchSize;
+        int total = rows * width;
+        ensureEntries(total);
+        int count = 0;
+        if (width <= 64) {
+            for (int j = 0; j < width; j++) {
+                latentStarts[j] = count;
+                for (int b = 0, e = j; b < rows; b++, e += width) {
+                    sortedRows[count] = b;
+                    count += s.gradPre[e] != 0f ? 1 : 0;
+                }
             }
-            columnGrad[j] += gRaw;
-            entryLatents[n] = j;
-            entryScales[n] = gRaw;
+            latentStarts[width] = count;
+        } else {
+            for (int b = 0, e = 0; b < rows; b++) {
+                for (int j = 0; j < width; j++, e++) {
+                    entryRows[count] = b;
+                    entryLatents[count] = j;
+                    count += s.gradPre[e] != 0f ? 1 : 0;
+                }
+            }
+            sortByLatent(count);
         }
-        int first = copyLastRows(s.centered, s.batchSize);
-        Arrays.fill(gradWEncPadded, 0f);
-        Kernels.scatterRows(entryRows, entryLatents, entryScales, count, s.centered, inputDim, s.batchSize * inputDim,
+        if (encodedWithGemm && (long) count * 8 > total && gemmInput.rows() == rows) {
+            // dense enough that one gemm beats the sparse sums
+            backwardEncodeWithGemm(s);
+            return;
+        }
+        for (int j = 0; j < width; j++) {
+            float n = s.norms[j];
+            float column = 0;
+            float gradNorm = s.gradNorms[j];
+            for (int x = latentStarts[j]; x < latentStarts[j + 1]; x++) {
+                int e = sortedRows[x] * width + j;
+                float gp = s.gradPre[e];
+                float gRaw = gp * n;
+                gradNorm += gp * s.preRaw[e];
+                column += gRaw;
+                sortedScales[x] = gRaw;
+            }
+            columnGrad[j] += column;
+            if (rescaleByDecoderNorm) {
+                s.gradNorms[j] = gradNorm;
+            }
+        }
+        int first = copyLastRows(s.centered, rows);
+        Kernels.scatterByLatent(latentStarts, width, sortedRows, sortedScales, s.centered, inputDim, rows * inputDim,
                 lastRows, first, gradWEncPadded, paddedDim);
         float[] g = s.grads;
         for (int i = 0; i < inputDim; i++) {

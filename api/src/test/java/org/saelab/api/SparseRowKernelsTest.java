@@ -99,40 +99,58 @@ class SparseRowKernelsTest {
         }
     }
 
+    /** The code's entries grouped by latent, row order kept: starts [WIDTH + 1], rows, scales. */
+    private record Grouped(int[] starts, int[] rows, float[] scales) {}
+
+    private static Grouped group(Code code) {
+        int[] starts = new int[WIDTH + 1];
+        int[] rows = new int[code.count()];
+        float[] scales = new float[code.count()];
+        int at = 0;
+        for (int j = 0; j < WIDTH; j++) {
+            starts[j] = at;
+            for (int e = 0; e < code.count(); e++) {
+                if (code.latents()[e] == j) {
+                    rows[at] = code.rows()[e];
+                    scales[at] = code.scales()[e];
+                    at++;
+                }
+            }
+        }
+        starts[WIDTH] = at;
+        return new Grouped(starts, rows, scales);
+    }
+
     @Test
-    void dotAndScatterRowsMatchTheReferenceIncludingTheLastRows() {
+    void dotAndScatterByLatentMatchTheReferenceIncludingTheLastRows() {
         for (int dim : DIMS) {
             for (int rows : ROWS) {
                 int paddedDim = padded(dim);
-                Code code = code(rows);
+                Grouped code = group(code(rows));
+                int count = code.starts()[WIDTH];
                 float[] src = gaussian(rows * dim);
                 float[] w = gaussian(WIDTH * dim);
-                float[] acc0 = gaussian(WIDTH * dim);
-                float[] acc = pad(acc0, WIDTH, dim, paddedDim);
-                float[] dots = new float[code.count()];
+                float[] acc = gaussian(WIDTH * paddedDim);
+                float[] dots = new float[count];
                 int first = Kernels.firstLastRow(rows, dim, paddedDim);
-                float[] lastRows = new float[(rows - first) * paddedDim];
+                float[] lastRows = gaussian((rows - first) * paddedDim);
                 Kernels.copyLastRows(src, rows, dim, first, lastRows, paddedDim);
-                Kernels.dotAndScatterRows(code.rows(), code.latents(), code.scales(), code.count(), src, dim, rows * dim,
+                Kernels.dotAndScatterByLatent(code.starts(), WIDTH, code.rows(), code.scales(), src, dim, rows * dim,
                         lastRows, first, pad(w, WIDTH, dim, paddedDim), acc, paddedDim, dots);
-                double[] expectedAcc = new double[WIDTH * dim];
-                for (int k = 0; k < expectedAcc.length; k++) {
-                    expectedAcc[k] = acc0[k];
-                }
-                for (int e = 0; e < code.count(); e++) {
-                    int b = code.rows()[e];
-                    int j = code.latents()[e];
-                    double dot = 0;
-                    for (int i = 0; i < dim; i++) {
-                        dot += (double) src[b * dim + i] * w[j * dim + i];
-                        expectedAcc[j * dim + i] += (double) code.scales()[e] * src[b * dim + i];
-                    }
-                    close(dot, dots[e], "dim " + dim + " rows " + rows + " dot of entry " + e);
-                }
                 for (int j = 0; j < WIDTH; j++) {
+                    double[] expected = new double[dim];
+                    for (int x = code.starts()[j]; x < code.starts()[j + 1]; x++) {
+                        int b = code.rows()[x];
+                        double dot = 0;
+                        for (int i = 0; i < dim; i++) {
+                            dot += (double) src[b * dim + i] * w[j * dim + i];
+                            expected[i] += (double) code.scales()[x] * src[b * dim + i];
+                        }
+                        close(dot, dots[x], "dim " + dim + " rows " + rows + " dot of entry " + x);
+                    }
                     for (int i = 0; i < dim; i++) {
-                        close(expectedAcc[j * dim + i], acc[j * paddedDim + i], "dim " + dim + " rows " + rows
-                                + " acc[" + j + "][" + i + "]");
+                        close(expected[i], acc[j * paddedDim + i], "dim " + dim + " rows " + rows + " acc[" + j + "]["
+                                + i + "]");
                     }
                 }
             }
@@ -140,27 +158,26 @@ class SparseRowKernelsTest {
     }
 
     @Test
-    void scatterRowsMatchesTheReference() {
+    void scatterByLatentOverwritesEachRowWithItsSum() {
         for (int dim : DIMS) {
             for (int rows : ROWS) {
                 int paddedDim = padded(dim);
-                Code code = code(rows);
+                Grouped code = group(code(rows));
                 float[] src = gaussian(rows * dim);
-                float[] acc = new float[WIDTH * paddedDim];
+                float[] acc = gaussian(WIDTH * paddedDim);
                 int first = Kernels.firstLastRow(rows, dim, paddedDim);
                 float[] lastRows = new float[(rows - first) * paddedDim];
                 Kernels.copyLastRows(src, rows, dim, first, lastRows, paddedDim);
-                Kernels.scatterRows(code.rows(), code.latents(), code.scales(), code.count(), src, dim, rows * dim,
+                Kernels.scatterByLatent(code.starts(), WIDTH, code.rows(), code.scales(), src, dim, rows * dim,
                         lastRows, first, acc, paddedDim);
-                double[] expected = new double[WIDTH * dim];
-                for (int e = 0; e < code.count(); e++) {
-                    for (int i = 0; i < dim; i++) {
-                        expected[code.latents()[e] * dim + i] += (double) code.scales()[e] * src[code.rows()[e] * dim + i];
-                    }
-                }
                 for (int j = 0; j < WIDTH; j++) {
                     for (int i = 0; i < dim; i++) {
-                        close(expected[j * dim + i], acc[j * paddedDim + i], "dim " + dim + " rows " + rows);
+                        double expected = 0;
+                        for (int x = code.starts()[j]; x < code.starts()[j + 1]; x++) {
+                            expected += (double) code.scales()[x] * src[code.rows()[x] * dim + i];
+                        }
+                        close(expected, acc[j * paddedDim + i], "dim " + dim + " rows " + rows + " acc[" + j + "]["
+                                + i + "]");
                     }
                 }
             }
