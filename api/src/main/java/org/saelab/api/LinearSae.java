@@ -626,11 +626,11 @@ public abstract class LinearSae implements Sae {
     public void afterStep(TrainingState s) {
         SparseCode code = s.main;
         float min = Float.POSITIVE_INFINITY;
-        for (int e = 0; e < code.count(); e++) {
-            float v = code.values[e];
-            if (v > 0 && v < min) {
-                min = v;
-            }
+        int count = code.count();
+        float[] values = code.values;
+        for (int e = 0; e < count; e++) {
+            float v = values[e];
+            min = Math.min(min, v > 0 ? v : Float.POSITIVE_INFINITY);
         }
         if (min != Float.POSITIVE_INFINITY) {
             threshold = (1 - THRESHOLD_RATE) * threshold + THRESHOLD_RATE * min;
