@@ -11,14 +11,16 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.PowPairwise;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * Adam over the SAE's flat parameter vector, with ND4J's arithmetic. Three implementations give
  * the same floats, bit for bit; {@code -Dsaelab.adam=hand|context|updater} picks one.
  *
  * <ul>
- *   <li>{@code hand}: ND4J's {@code adam_updater} op rewritten as one loop over Java arrays (see
- *       {@link HandAdam}). No native call, no copies, nothing allocated per step.
+ *   <li>{@code hand} (the default): ND4J's {@code adam_updater} op rewritten as one loop over
+ *       Java arrays (see {@link HandAdam}): no native call per step, no copies, nothing
+ *       allocated.
  *   <li>{@code context}: the native op through one op context built once, with only the step's ε
  *       and iteration set per step. The gradient is copied into a preallocated off-heap array,
  *       ND4J turns it into the update in place and the update is copied back and subtracted.
@@ -30,25 +32,30 @@ import org.nd4j.linalg.learning.config.Adam;
  * two agree exactly when ND4J is given ε·√(1 − β2^t) at step t, which every path does, so a step
  * matches SAELens's to float precision.
  *
- * <p>The default is {@code hand} at every size. {@code AdamBenchmark}, one JMH run on a 2-core
- * machine shared with other work, OMP_NUM_THREADS=1 (µs per step; bytes allocated per step):
+ * <p>The default is {@code hand} whatever the parameter count, because no size we measured has
+ * a crossover. {@code AdamBenchmark}, one JMH run (2-core machine shared with other work,
+ * OMP_NUM_THREADS=1, the default linux-x86_64 ND4J build), time and bytes allocated per step:
  *
  * <pre>
- *   parameters            hand          context         updater
- *   2,070 (post)          MEASURED
- *   2,101,248 + ... large MEASURED
+ *   parameters                     hand               context             updater
+ *   2,070 (post, 50 × 20)          0.41 µs    0.5 B   21.2 µs   1,104 B   61 µs    6,842 B
+ *   131,712 (128 × 512)            29.5 µs    0.9 B   833 µs    1,110 B   1.15 ms  6,959 B
+ *   4,198,400 (large, 512 × 4096)  1.63 ms    10 B    30.1 ms   1,494 B   29.0 ms  8,135 B
  * </pre>
  *
- * At the post's shape the native paths are almost all call overhead; at the large shape the
- * step is bound by memory traffic, and the hand loop reads and writes each array once where the
- * native paths also copy the gradient in and the update out.
+ * At the post's shape the native paths are almost all call overhead. At the large shape the
+ * native op itself is slow on one thread (and no faster with two) and its path also copies the
+ * gradient in and the update out, while the hand loop, vectorised by C2, streams each array once
+ * (with {@code -XX:-UseSuperWord} it takes 4.7 µs and 9.9 ms). The bytes of the hand path are
+ * its pow op, once every {@value HandAdam#CHUNK} steps, and JMH's own. With the AVX2 build
+ * (another run): hand 0.39 µs and 2.96 ms, context 27.0 µs and 14.2 ms.
  */
 public final class AdamOptimizer {
     /** The implementations {@code -Dsaelab.adam} chooses from. */
     enum Path {
         HAND, CONTEXT, UPDATER;
 
-        static Path choose(int parameterCount) {
+        static Path choose() {
             String name = System.getProperty("saelab.adam");
             if (name == null || name.isEmpty()) {
                 return HAND;
@@ -76,7 +83,7 @@ public final class AdamOptimizer {
         this.parameterCount = parameterCount;
         this.epsilon = epsilon;
         this.beta2 = beta2;
-        path = Path.choose(parameterCount);
+        path = Path.choose();
         if (path == Path.HAND) {
             hand = new HandAdam(parameterCount, learningRate, beta1, beta2);
             nativeAdam = null;
@@ -149,14 +156,17 @@ public final class AdamOptimizer {
      * {@code update = (m·stepSize) / (sqrtf(v) + ε)}, and the update is subtracted from the
      * parameter as the native paths do.
      *
-     * <p>Java never contracts a·b + c into one fused multiply-add, and the default (non-AVX)
-     * libnd4j build is compiled without FMA instructions, so the roundings are the same ones.
+     * <p>Java never contracts a·b + c into one fused multiply-add; the default (generic x86-64)
+     * libnd4j build has no FMA instructions, so the loop above rounds where the op does. ND4J's
+     * AVX2 and AVX-512 builds let the compiler fuse the moment updates, measured to be
+     * {@code m = fma(β1, m, g·(1 − β1))} and {@code v = fma(β2, v, (g·g)·(1 − β2))}; with one of
+     * those loaded ({@code binaryLevel() >= 2}) the loop calls {@link Math#fma} there.
      * {@code (float) Math.sqrt} of a float is the correctly rounded square root, as
-     * {@code sqrtf} is. {@code powf} is not correctly rounded (glibc documents 0.82 ulp):
-     * (float) {@code Math.pow} differs from it for 2,075 of the 103,921 non-zero powers
-     * 0.999^t, and such a difference reaches the parameters. So β1^t and β2^t come from ND4J's
-     * own pow op, which calls the same {@code powf}, for {@value #CHUNK} iterations per native
-     * call. C2 vectorises the element loop.
+     * {@code sqrtf} is. glibc's {@code powf} is not correctly rounded: a correctly rounded pow
+     * differs from it for 2,075 of the 103,921 non-zero powers 0.999^t (glibc 2.36), and with
+     * the default hyperparameters one of them (t = 3,606) changes the step size. So β1^t and
+     * β2^t come from ND4J's own pow op, which calls the same {@code powf}, for
+     * {@value #CHUNK} iterations per native call. C2 vectorises both loops.
      */
     static final class HandAdam {
         static final int CHUNK = 1024;
@@ -175,6 +185,8 @@ public final class AdamOptimizer {
         private final FloatBuffer powerBuffer;
         private final float[] chunk = new float[2 * CHUNK];
         private long chunkStart = Long.MIN_VALUE;
+        /** Whether the loaded libnd4j computes the moments with fused multiply-adds. */
+        final boolean fused;
 
         HandAdam(int parameterCount, double learningRate, double beta1, double beta2) {
             m = new float[parameterCount];
@@ -192,6 +204,8 @@ public final class AdamOptimizer {
             powers = Nd4j.create(DataType.FLOAT, 2 * CHUNK);
             exponentBuffer = exponents.data().asNioFloat();
             powerBuffer = powers.data().asNioFloat();
+            // 1: the generic x86-64 build; 2 and 3: the AVX2 and AVX-512 builds
+            fused = NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel() >= 2;
         }
 
         /** The bias-corrected step size of ND4J's op at {@code iteration} (0-based). */
@@ -234,6 +248,17 @@ public final class AdamOptimizer {
             if (params.length < n || grads.length < n) {
                 throw new IllegalArgumentException("params hold " + params.length + " and grads " + grads.length
                         + " floats, expected " + n);
+            }
+            if (fused) {
+                for (int i = 0; i < n; i++) {
+                    float g = grads[i];
+                    float mi = Math.fma(beta1, m[i], g * oneMinusBeta1);
+                    float vi = Math.fma(beta2, v[i], g * g * oneMinusBeta2);
+                    m[i] = mi;
+                    v[i] = vi;
+                    params[i] -= (mi * stepSize) / ((float) Math.sqrt(vi) + epsilon);
+                }
+                return;
             }
             for (int i = 0; i < n; i++) {
                 float g = grads[i];
