@@ -17,8 +17,10 @@ import org.saelab.api.SaeParameters;
 import org.saelab.runner.train.AdamOptimizer;
 
 /**
- * ND4J's Adam over the flat parameter vector: through one reusable op context ("context", the
- * default) or through {@code GradientUpdater.applyUpdater} ("updater").
+ * One Adam step over the flat parameter vector, by {@code -Dsaelab.adam} path: the loop over
+ * Java arrays ("hand", the default), ND4J's native op through one reusable op context
+ * ("context") or through {@code GradientUpdater.applyUpdater} ("updater"). {@code shape} also
+ * takes {@code DINxDSAE}, for the sizes in between.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -27,7 +29,7 @@ import org.saelab.runner.train.AdamOptimizer;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class AdamBenchmark {
-    @Param({"context", "updater"})
+    @Param({"hand", "context", "updater"})
     String path;
 
     @Param({"post", "large"})

@@ -10,14 +10,8 @@ class AdamOptimizerTest {
     @Test
     void contextPathMatchesTheUpdaterOverManySteps() {
         int n = 2070;
-        AdamOptimizer fast = new AdamOptimizer(n, 3e-4, 0.9, 0.999, 1e-8);
-        AdamOptimizer reference;
-        System.setProperty("saelab.adam", "updater");
-        try {
-            reference = new AdamOptimizer(n, 3e-4, 0.9, 0.999, 1e-8);
-        } finally {
-            System.clearProperty("saelab.adam");
-        }
+        AdamOptimizer fast = AdamHandPathTest.create("context", n, 3e-4, 0.9, 0.999, 1e-8);
+        AdamOptimizer reference = AdamHandPathTest.create("updater", n, 3e-4, 0.9, 0.999, 1e-8);
         float[] a = new float[n];
         float[] b = new float[n];
         SplittableRandom random = new SplittableRandom(3);
