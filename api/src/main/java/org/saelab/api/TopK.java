@@ -575,10 +575,27 @@ public final class TopK {
                     if (c > last) {
                         return -1;
                     }
-                    c = pack(x0, iota.add(e), kept & 0xff, v, l, c);
-                    c = pack(x1, iota.add(e + LANES), kept >>> 8 & 0xff, v, l, c);
-                    c = pack(x2, iota.add(e + 2 * LANES), kept >>> 16 & 0xff, v, l, c);
-                    c = pack(x3, iota.add(e + 3 * LANES), kept >>> 24, v, l, c);
+                    // written out: a helper taking vectors would box them when not inlined
+                    int mask = kept & 0xff;
+                    VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
+                    x0.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
+                    iota.add(e).rearrange(order).intoArray(l, c);
+                    c += Integer.bitCount(mask);
+                    mask = kept >>> 8 & 0xff;
+                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
+                    x1.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
+                    iota.add(e + LANES).rearrange(order).intoArray(l, c);
+                    c += Integer.bitCount(mask);
+                    mask = kept >>> 16 & 0xff;
+                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
+                    x2.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
+                    iota.add(e + 2 * LANES).rearrange(order).intoArray(l, c);
+                    c += Integer.bitCount(mask);
+                    mask = kept >>> 24;
+                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
+                    x3.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
+                    iota.add(e + 3 * LANES).rearrange(order).intoArray(l, c);
+                    c += Integer.bitCount(mask);
                 }
             }
             for (; e < n; e++) {
@@ -592,32 +609,31 @@ public final class TopK {
                     c++;
                 }
             }
-            // the band among the candidates (all >= lo already)
+            out.setCount(c);
+            int band = copyBand(v, start, c, hi, scratch);
+            return (long) (c - start - band) << 32 | band;
+        }
+
+        /** Copies the values of {@code v[start, end)} whose float bits are {@code <= hi} into {@code scratch}. */
+        private static int copyBand(float[] v, int start, int end, int hi, float[] scratch) {
+            IntVector zero = IntVector.zero(INTS);
+            IntVector bits0 = IntVector.fromArray(INTS, MASK_BITS, 0);
             int band = 0;
             int i = start;
-            for (; i <= c - LANES; i += LANES) {
+            for (; i <= end - LANES; i += LANES) {
                 IntVector x = FloatVector.fromArray(FLOATS, v, i).viewAsIntegralLanes();
                 int inBand = zero.blend(bits0, x.compare(VectorOperators.LE, hi)).reduceLanes(VectorOperators.OR);
                 VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, inBand * LANES).toShuffle();
                 x.rearrange(order).viewAsFloatingLanes().intoArray(scratch, band);
                 band += Integer.bitCount(inBand);
             }
-            for (; i < c; i++) {
+            for (; i < end; i++) {
                 float value = v[i];
                 if (Float.floatToRawIntBits(value) <= hi) {
                     scratch[band++] = value;
                 }
             }
-            out.setCount(c);
-            return (long) (c - start - band) << 32 | band;
-        }
-
-        /** Stores the lanes of {@code mask} of the value bits and indices at {@code c}; returns the new end. */
-        private static int pack(IntVector bits, IntVector index, int mask, float[] v, int[] l, int c) {
-            VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
-            bits.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
-            index.rearrange(order).intoArray(l, c);
-            return c + Integer.bitCount(mask);
+            return band;
         }
 
         /**
