@@ -30,6 +30,17 @@ public final class SparseCode {
     }
 
     /**
+     * Sets the number of entries, for code that fills {@link #rows}, {@link #latents} and
+     * {@link #values} directly (several entries per vector store) or drops entries from the end.
+     */
+    void setCount(int count) {
+        if (count < 0 || count > capacity()) {
+            throw new IllegalArgumentException("count " + count + " outside [0, " + capacity() + "]");
+        }
+        this.count = count;
+    }
+
+    /**
      * Appends every entry of the row-major [rows × width] array {@code dense} that is
      * {@code >= cut}, in row-major order. The loop has no data-dependent branch: each entry is
      * written at the current end and the end moves on only when it is kept, so it needs one free

@@ -1,5 +1,12 @@
 package org.saelab.api;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Top-k selection by quickselect (no sort, no allocation). Ties at the cut are broken by
  * position: the earliest entries are kept, so the result is deterministic.
@@ -142,12 +149,54 @@ public final class TopK {
      * [rows × width] array {@code pre}, in row-major order (BatchTopK over the whole batch).
      */
     public static void selectBatch(float[] pre, int rows, int width, long keep, float[] scratch, SparseCode out) {
+        selectBatchExactly(pre, rows, width, keep, scratch, out);
+    }
+
+    /**
+     * The same selection as {@link #selectBatch(float[], int, int, long, float[], SparseCode)},
+     * entry for entry, faster when {@code hint} holds the cuts of similar earlier batches (the
+     * previous training steps'): see {@link CutHint}. {@code hint} learns this batch's cut; it
+     * never changes the result, only how fast it is found. The fast path runs on the Vector API
+     * (without it, or below 8 latents, this is the exact path).
+     */
+    public static void selectBatch(float[] pre, int rows, int width, long keep, float[] scratch, SparseCode out,
+            CutHint hint) {
         int n = rows * width;
-        if (n >= HISTOGRAM_MIN_SIZE && keep > 0 && selectBatchByHistogram(pre, rows, width, keep, scratch, out)) {
+        // the banded pass matches the exact path's histogram path, so it runs only where that one would
+        if (hint == null || !BANDED_SIMD || width < Simd.LANES || n > Simd.MAX_SIZE || n < HISTOGRAM_MIN_SIZE
+                || keep <= 0 || out.count() + keep >= out.capacity() || scratch.length < n) {
+            selectBatchExactly(pre, rows, width, keep, scratch, out);
             return;
+        }
+        int slot = hint.slot(n, keep);
+        long band = hint.band(slot);
+        boolean tried = band != 0;
+        if (tried) {
+            float cut = selectInBand(pre, rows, width, keep, (int) (band >>> 32), (int) band, scratch, out,
+                    hint.histogram);
+            if (cut == cut) {
+                hint.found++;
+                hint.record(slot, cut, false);
+                return;
+            }
+            hint.missed++;
+        }
+        hint.record(slot, selectBatchExactly(pre, rows, width, keep, scratch, out), tried);
+    }
+
+    /** The selection without a hint; returns the cut it used (entries above it were kept). */
+    private static float selectBatchExactly(float[] pre, int rows, int width, long keep, float[] scratch,
+            SparseCode out) {
+        int n = rows * width;
+        if (n >= HISTOGRAM_MIN_SIZE && keep > 0) {
+            float cut = selectBatchByHistogram(pre, rows, width, keep, scratch, out);
+            if (cut == cut) {
+                return cut;
+            }
         }
         float cut = cutoff(pre, 0, n, keep, scratch);
         appendWithTies(pre, rows, width, keep, cut, out);
+        return cut;
     }
 
     private static void appendWithTies(float[] pre, int rows, int width, long keep, float cut, SparseCode out) {
@@ -177,15 +226,15 @@ public final class TopK {
      * histogram over the top 12 bits of every value (sign, exponent, 3 mantissa bits; positive
      * values sort like their bits, negative ones land in buckets 2048 and up) finds the bucket of
      * the cut, the cut is quickselected among that bucket's values, and the entries ≥ cut are
-     * appended. Returns false, having appended nothing, when the cut is not a positive value of
-     * bucket 1 or above, or when values equal to the cut must be split (ties): the general path
-     * then decides.
+     * appended. Returns the cut, or NaN, having appended nothing, when the cut is not a positive
+     * value of bucket 1 or above, or when values equal to the cut must be split (ties): the
+     * general path then decides.
      */
-    private static boolean selectBatchByHistogram(float[] pre, int rows, int width, long keep, float[] scratch,
+    private static float selectBatchByHistogram(float[] pre, int rows, int width, long keep, float[] scratch,
             SparseCode out) {
         int n = rows * width;
         if (out.count() + keep >= out.capacity()) {
-            return false;
+            return Float.NaN;
         }
         int[] histogram = SIGNED_HISTOGRAM.get();
         java.util.Arrays.fill(histogram, 0);
@@ -205,7 +254,7 @@ public final class TopK {
             bucket--;
         }
         if (bucket == 0) {
-            return false;
+            return Float.NaN;
         }
         int inBucket = 0;
         for (int i = 0; i < n; i++) {
@@ -220,10 +269,10 @@ public final class TopK {
             atLeast += scratch[i] >= cut ? 1 : 0;
         }
         if (above + atLeast != keep) {
-            return false;
+            return Float.NaN;
         }
         out.appendAtLeast(pre, rows, width, cut);
-        return true;
+        return cut;
     }
 
     /** Appends the {@code keep} largest positive entries of each row (per-sample TopK). */
@@ -244,6 +293,393 @@ public final class TopK {
                     out.add(b, j, v);
                 }
             }
+        }
+    }
+
+    /** Whether the banded pass runs on the Vector API (the module is present and vectors hold 8 floats). */
+    static final boolean BANDED_SIMD = Kernels.VECTORISED && Simd.usable();
+
+    /**
+     * Float bits of the lowest and highest cut the banded pass looks for: the exact path's
+     * histogram buckets 1 (its bucket 0 makes it give up) to 2039 (Float.MAX_VALUE; bucket 2040
+     * holds infinity and NaNs).
+     */
+    private static final int LOWEST_BAND_BITS = 0x0010_0000;
+    private static final int HIGHEST_BAND_BITS = 0x7f7f_ffff;
+
+    /**
+     * The selection when its cut lies in the band [lo, hi] of float bits, or NaN, having appended
+     * nothing, when it does not or when values equal to the cut would have to be split (ties):
+     * the caller then runs the exact path. One pass over {@code pre} appends every entry whose
+     * bits are {@code >= lo} (a superset of the selection, in row-major order); the cut is found
+     * among the band's values and the appended entries below it are dropped.
+     *
+     * <p>Why the result is the exact path's: comparing raw float bits as ints orders positive
+     * floats like the floats and puts positive NaNs above them, as the exact path's histogram
+     * does, so the cut found here (the keep-th largest by bits) is the value its histogram path
+     * finds, and when no ties are split both keep the entries {@code >= cut} in row-major order.
+     * The band lies within that histogram's buckets 1 to 2039, where it does not give up.
+     */
+    private static float selectInBand(float[] pre, int rows, int width, long keep, int lo, int hi, float[] scratch,
+            SparseCode out, int[] histogram) {
+        int start = out.count();
+        long counted = Simd.gatherBand(pre, rows * width, lo, hi, scratch, out);
+        if (counted < 0) {
+            out.setCount(start);
+            return Float.NaN;
+        }
+        int band = (int) counted;
+        long above = counted >>> 32;
+        if (above >= keep || above + band < keep) {
+            out.setCount(start);
+            return Float.NaN;
+        }
+        // narrow the band to the values of the cut's histogram bucket, then quickselect those
+        int rank = (int) (keep - above) - 1;
+        long narrowed = narrowBand(scratch, band, rank, lo, hi, histogram);
+        int inBucket = (int) narrowed;
+        long atLeast = above + (narrowed >>> 32);
+        float cut = kthLargest(scratch, inBucket, rank - (int) (narrowed >>> 32));
+        for (int i = 0; i < inBucket; i++) {
+            atLeast += scratch[i] >= cut ? 1 : 0;
+        }
+        if (atLeast != keep) {
+            out.setCount(start);
+            return Float.NaN;
+        }
+        Simd.keepAtLeast(out, start, cut, width);
+        return cut;
+    }
+
+    /** Buckets of the histogram that narrows the band down to the cut's bucket. */
+    private static final int BAND_BUCKETS = 512;
+
+    /**
+     * Moves to the front of {@code values[0, n)} (float bits in [lo, hi]) the values of the
+     * histogram bucket holding the {@code rank}-th largest (0 = the largest), the buckets being
+     * equal ranges of float bits. Returns (values in higher buckets << 32) | values moved.
+     */
+    private static long narrowBand(float[] values, int n, int rank, int lo, int hi, int[] histogram) {
+        int shift = 0;
+        while ((hi - lo) >>> shift >= BAND_BUCKETS) {
+            shift++;
+        }
+        int top = (hi - lo) >>> shift;
+        java.util.Arrays.fill(histogram, 0, top + 1, 0);
+        for (int i = 0; i < n; i++) {
+            histogram[(Float.floatToRawIntBits(values[i]) - lo) >>> shift]++;
+        }
+        int above = 0;
+        int bucket = top;
+        while (above + histogram[bucket] <= rank) {
+            above += histogram[bucket];
+            bucket--;
+        }
+        int moved = 0;
+        for (int i = 0; i < n; i++) {
+            float v = values[i];
+            values[moved] = v;
+            moved += (Float.floatToRawIntBits(v) - lo) >>> shift == bucket ? 1 : 0;
+        }
+        return (long) above << 32 | moved;
+    }
+
+    /**
+     * Recent cuts of {@link #selectBatch(float[], int, int, long, float[], SparseCode, CutHint)},
+     * one per (batch size, keep): a running mean of the cut and of its distance from that mean.
+     * The next call looks for its cut in a band around the mean, a few typical distances wide; a
+     * miss costs one wasted pass before the exact path, and widens the band. Keep one per
+     * training run (it is not thread-safe): a few slots serve the different k of one step (the
+     * training k and a multi-L0 term's), and a k that changes a little every step (a schedule)
+     * starts from the nearest slot.
+     */
+    public static final class CutHint {
+        private static final int SLOTS = 4;
+        /** The first typical distance, in float steps (2^16 is 0.4 to 0.8 % of the cut). */
+        private static final double FIRST_DISTANCE = 1 << 16;
+        /** Narrowest half-width of the band, in float steps (0.05 to 0.1 % of the cut). */
+        private static final double MIN_HALF_WIDTH = 1 << 13;
+        /** Half-width of the band in typical distances. */
+        private static final double DISTANCES = 4;
+        /** Weight of a new cut in the running mean, and of a new distance in theirs. */
+        private static final double MEAN_WEIGHT = 0.25;
+        private static final double DISTANCE_WEIGHT = 0.125;
+
+        private final int[] sizes = new int[SLOTS];
+        private final long[] keeps = new long[SLOTS];
+        /** Running mean of the cut's float bits; 0 when there is none. */
+        private final double[] means = new double[SLOTS];
+        /** Running mean of |cut - mean| in float steps. */
+        private final double[] distances = new double[SLOTS];
+        private final long[] lastUsed = new long[SLOTS];
+        /** Scratch for the histogram of the band's values. */
+        final int[] histogram = new int[BAND_BUCKETS];
+        private long calls;
+        private long found;
+        private long missed;
+
+        /** Calls whose cut was found in the band of this hint. */
+        public long found() {
+            return found;
+        }
+
+        /** Calls that searched a band in vain and then ran the exact path. */
+        public long missed() {
+            return missed;
+        }
+
+        /** The slot of (n, keep): its own, else the least recently used one, seeded from the nearest keep. */
+        int slot(int n, long keep) {
+            calls++;
+            int nearest = -1;
+            int oldest = 0;
+            for (int i = 0; i < SLOTS; i++) {
+                if (sizes[i] == n && keeps[i] == keep) {
+                    lastUsed[i] = calls;
+                    return i;
+                }
+                if (means[i] != 0 && sizes[i] == n
+                        && (nearest < 0 || Math.abs(keeps[i] - keep) < Math.abs(keeps[nearest] - keep))) {
+                    nearest = i;
+                }
+                if (lastUsed[i] < lastUsed[oldest]) {
+                    oldest = i;
+                }
+            }
+            boolean close = nearest >= 0 && Math.abs(keeps[nearest] - keep) <= keep / 8;
+            means[oldest] = close ? means[nearest] : 0;
+            distances[oldest] = close ? distances[nearest] : 0;
+            sizes[oldest] = n;
+            keeps[oldest] = keep;
+            lastUsed[oldest] = calls;
+            return oldest;
+        }
+
+        /** The band to search, as (lo << 32) | hi float bits, or 0 when there is no usable hint. */
+        long band(int slot) {
+            double mean = means[slot];
+            if (mean == 0) {
+                return 0;
+            }
+            double half = Math.max(MIN_HALF_WIDTH, DISTANCES * distances[slot]);
+            long lo = Math.max(LOWEST_BAND_BITS, (long) (mean - half));
+            long hi = Math.min(HIGHEST_BAND_BITS, (long) (mean + half));
+            return lo > hi ? 0 : lo << 32 | hi;
+        }
+
+        /** Records the cut a call used; {@code missed} when the band was searched and did not hold it. */
+        void record(int slot, float cut, boolean missed) {
+            int bits = Float.floatToRawIntBits(cut);
+            if (!(cut > 0f) || bits < LOWEST_BAND_BITS || bits > HIGHEST_BAND_BITS) {
+                means[slot] = 0;
+                return;
+            }
+            if (means[slot] == 0) {
+                means[slot] = bits;
+                distances[slot] = FIRST_DISTANCE;
+                return;
+            }
+            double distance = Math.abs(bits - means[slot]);
+            if (missed) {
+                // start again from this cut, with a band that would have held it
+                means[slot] = bits;
+                distances[slot] = Math.max(2 * distances[slot], distance);
+            } else {
+                means[slot] += MEAN_WEIGHT * (bits - means[slot]);
+                distances[slot] += DISTANCE_WEIGHT * (distance - distances[slot]);
+            }
+        }
+    }
+
+    /**
+     * The banded pass on 256-bit vectors of 8 lanes. There is no compress in JDK 17's Vector API,
+     * so the lanes to keep are packed to the front by a shuffle looked up from their 8-bit mask,
+     * the whole vector is stored at the end of the output and the end moves on by the number
+     * kept: no branch on each entry. The pass stores values and flat indices only; rows and
+     * latents are split off the entries that survive. Loaded only when the module is present.
+     */
+    private static final class Simd {
+        static final int LANES = 8;
+        /** Largest batch whose flat indices are exact in floats, for the division by the width. */
+        static final int MAX_SIZE = 1 << 24;
+        /** Four vectors share one mask reduction. */
+        private static final int GROUP = 4 * LANES;
+        private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_256;
+        private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
+        /** Row m: the lanes set in the mask m in increasing order, then zeros. */
+        private static final int[] PACK = packTable();
+        private static final int[] IOTA = {0, 1, 2, 3, 4, 5, 6, 7};
+        /** Lane weights: summed over the lanes of a mask, its bits, shifted by 8 · (vector of the group). */
+        private static final int[] MASK_BITS = maskBits();
+        private static final float[] FLOAT_MASK_BITS = {1, 2, 4, 8, 16, 32, 64, 128};
+        /** 1.5 · 2^23: a float in [0, 2^22) plus this holds its nearest integer in the low mantissa bits. */
+        private static final float ROUNDING = 12582912f;
+
+        private Simd() {}
+
+        static boolean usable() {
+            return IntVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+        }
+
+        private static int[] packTable() {
+            int[] table = new int[256 * LANES];
+            for (int mask = 0; mask < 256; mask++) {
+                int at = mask * LANES;
+                for (int lane = 0; lane < LANES; lane++) {
+                    if ((mask >>> lane & 1) != 0) {
+                        table[at++] = lane;
+                    }
+                }
+            }
+            return table;
+        }
+
+        private static int[] maskBits() {
+            int[] bits = new int[GROUP];
+            for (int i = 0; i < GROUP; i++) {
+                bits[i] = 1 << i;
+            }
+            return bits;
+        }
+
+        /**
+         * Appends every entry of {@code pre[0, n)} whose float bits are {@code >= lo} to
+         * {@code out}, its value and its flat index (in {@link SparseCode#latents}), then copies
+         * the values in [lo, hi] among them into {@code scratch}. Returns (count above hi << 32)
+         * | copied, or -1 when {@code out} may not have room.
+         */
+        static long gatherBand(float[] pre, int n, int lo, int hi, float[] scratch, SparseCode out) {
+            int[] l = out.latents;
+            float[] v = out.values;
+            int start = out.count();
+            int c = start;
+            int last = l.length - GROUP;
+            IntVector zero = IntVector.zero(INTS);
+            IntVector iota = IntVector.fromArray(INTS, IOTA, 0);
+            IntVector bits0 = IntVector.fromArray(INTS, MASK_BITS, 0);
+            IntVector bits1 = IntVector.fromArray(INTS, MASK_BITS, LANES);
+            IntVector bits2 = IntVector.fromArray(INTS, MASK_BITS, 2 * LANES);
+            IntVector bits3 = IntVector.fromArray(INTS, MASK_BITS, 3 * LANES);
+            int e = 0;
+            for (; e <= n - GROUP; e += GROUP) {
+                IntVector x0 = FloatVector.fromArray(FLOATS, pre, e).viewAsIntegralLanes();
+                IntVector x1 = FloatVector.fromArray(FLOATS, pre, e + LANES).viewAsIntegralLanes();
+                IntVector x2 = FloatVector.fromArray(FLOATS, pre, e + 2 * LANES).viewAsIntegralLanes();
+                IntVector x3 = FloatVector.fromArray(FLOATS, pre, e + 3 * LANES).viewAsIntegralLanes();
+                int kept = zero.blend(bits0, x0.compare(VectorOperators.GE, lo))
+                        .or(zero.blend(bits1, x1.compare(VectorOperators.GE, lo)))
+                        .or(zero.blend(bits2, x2.compare(VectorOperators.GE, lo)))
+                        .or(zero.blend(bits3, x3.compare(VectorOperators.GE, lo)))
+                        .reduceLanes(VectorOperators.OR);
+                if (kept != 0) {
+                    if (c > last) {
+                        return -1;
+                    }
+                    // written out: a helper taking vectors would box them when not inlined
+                    int mask = kept & 0xff;
+                    VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
+                    x0.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
+                    iota.add(e).rearrange(order).intoArray(l, c);
+                    c += Integer.bitCount(mask);
+                    mask = kept >>> 8 & 0xff;
+                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
+                    x1.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
+                    iota.add(e + LANES).rearrange(order).intoArray(l, c);
+                    c += Integer.bitCount(mask);
+                    mask = kept >>> 16 & 0xff;
+                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
+                    x2.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
+                    iota.add(e + 2 * LANES).rearrange(order).intoArray(l, c);
+                    c += Integer.bitCount(mask);
+                    mask = kept >>> 24;
+                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
+                    x3.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
+                    iota.add(e + 3 * LANES).rearrange(order).intoArray(l, c);
+                    c += Integer.bitCount(mask);
+                }
+            }
+            for (; e < n; e++) {
+                float value = pre[e];
+                if (Float.floatToRawIntBits(value) >= lo) {
+                    if (c == l.length) {
+                        return -1;
+                    }
+                    v[c] = value;
+                    l[c] = e;
+                    c++;
+                }
+            }
+            out.setCount(c);
+            int band = copyBand(v, start, c, hi, scratch);
+            return (long) (c - start - band) << 32 | band;
+        }
+
+        /** Copies the values of {@code v[start, end)} whose float bits are {@code <= hi} into {@code scratch}. */
+        private static int copyBand(float[] v, int start, int end, int hi, float[] scratch) {
+            IntVector zero = IntVector.zero(INTS);
+            IntVector bits0 = IntVector.fromArray(INTS, MASK_BITS, 0);
+            int band = 0;
+            int i = start;
+            for (; i <= end - LANES; i += LANES) {
+                IntVector x = FloatVector.fromArray(FLOATS, v, i).viewAsIntegralLanes();
+                int inBand = zero.blend(bits0, x.compare(VectorOperators.LE, hi)).reduceLanes(VectorOperators.OR);
+                VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, inBand * LANES).toShuffle();
+                x.rearrange(order).viewAsFloatingLanes().intoArray(scratch, band);
+                band += Integer.bitCount(inBand);
+            }
+            for (; i < end; i++) {
+                float value = v[i];
+                if (Float.floatToRawIntBits(value) <= hi) {
+                    scratch[band++] = value;
+                }
+            }
+            return band;
+        }
+
+        /**
+         * Keeps the entries of {@code out} from {@code start} on whose value is {@code >= cut},
+         * splitting their flat indices into rows and latents. Stores at w <= i only overwrite
+         * entries already read.
+         */
+        static void keepAtLeast(SparseCode out, int start, float cut, int width) {
+            int[] r = out.rows;
+            int[] l = out.latents;
+            float[] v = out.values;
+            int end = out.count();
+            FloatVector zeroFloats = FloatVector.zero(FLOATS);
+            FloatVector floatMaskBits = FloatVector.fromArray(FLOATS, FLOAT_MASK_BITS, 0);
+            FloatVector inverseWidth = FloatVector.broadcast(FLOATS, 1f / width);
+            FloatVector rounding = FloatVector.broadcast(FLOATS, ROUNDING);
+            int roundingBits = Float.floatToRawIntBits(ROUNDING);
+            IntVector zero = IntVector.zero(INTS);
+            int w = start;
+            int i = start;
+            for (; i <= end - LANES; i += LANES) {
+                FloatVector values = FloatVector.fromArray(FLOATS, v, i);
+                int kept = (int) zeroFloats.blend(floatMaskBits, values.compare(VectorOperators.GE, cut))
+                        .reduceLanes(VectorOperators.ADD);
+                VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, kept * LANES).toShuffle();
+                IntVector index = IntVector.fromArray(INTS, l, i).rearrange(order);
+                values.viewAsIntegralLanes().rearrange(order).viewAsFloatingLanes().intoArray(v, w);
+                // index / width rounded in floats: off by at most one for indices below 2^24, then corrected
+                FloatVector quotient = ((FloatVector) index.convert(VectorOperators.I2F, 0)).mul(inverseWidth);
+                IntVector row = quotient.add(rounding).viewAsIntegralLanes().sub(roundingBits);
+                IntVector latent = index.sub(row.mul(width));
+                IntVector fix = zero.blend(1, latent.compare(VectorOperators.GE, width))
+                        .sub(zero.blend(1, latent.compare(VectorOperators.LT, 0)));
+                row.add(fix).intoArray(r, w);
+                latent.sub(fix.mul(width)).intoArray(l, w);
+                w += Integer.bitCount(kept);
+            }
+            for (; i < end; i++) {
+                float value = v[i];
+                int flat = l[i];
+                r[w] = flat / width;
+                l[w] = flat % width;
+                v[w] = value;
+                w += value >= cut ? 1 : 0;
+            }
+            out.setCount(w);
         }
     }
 }

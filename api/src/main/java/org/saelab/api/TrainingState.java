@@ -36,6 +36,8 @@ public final class TrainingState {
     public final long[] stepsSinceFired;
     /** Scratch of B × width floats for selection. */
     public final float[] scratch;
+    /** The recent cuts of batch top-k selection, which make the next step's selection faster. */
+    public final TopK.CutHint cutHint = new TopK.CutHint();
     /** The training k of this step (a schedule may change it). */
     public double k;
     /** Steps completed before this one. */

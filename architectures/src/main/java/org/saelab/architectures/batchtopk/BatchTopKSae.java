@@ -28,6 +28,6 @@ public final class BatchTopKSae extends LinearSae {
     @Override
     public void select(TrainingState state, double selectK, SparseCode out) {
         long keep = (long) Math.floor(selectK * state.batchSize);
-        TopK.selectBatch(state.pre, state.batchSize, width, keep, state.scratch, out);
+        TopK.selectBatch(state.pre, state.batchSize, width, keep, state.scratch, out, state.cutHint);
     }
 }
