@@ -97,10 +97,15 @@ public final class RunExecutor {
         Batch batch = Evaluator.sample(sampler, sampler.evaluationStream(seeds.seed("data.evaluation")), config);
         float[] directions = Evaluator.directions(sampler);
         boolean featuresKnown = Evaluator.featuresKnown(sampler);
+        // the extra k's evaluations read the same SAE and batch, and nothing of the main one
+        SideTask<Map<String, MetricValue>> atExtraK = config.extraK().isEmpty() ? null : SideTask.start(
+                () -> Evaluator.metricsAtExtraK(sae, directions, batch, featuresKnown, config, metrics));
         EvaluationContext evaluation = Evaluator.context(sae, directions, batch, featuresKnown, config,
                 config.k() != null ? config.k() : finalK, config.inference());
         Map<String, MetricValue> values = new LinkedHashMap<>(Evaluator.metrics(evaluation, metrics));
-        values.putAll(Evaluator.metricsAtExtraK(sae, directions, batch, featuresKnown, config, metrics));
+        if (atExtraK != null) {
+            values.putAll(atExtraK.joinUnchecked());
+        }
         return new RunOutcome(sae, sampler, losses, evaluation, values, seeds.derivedSeeds(), trainingSeconds,
                 recorder == null ? List.of() : recorder.snapshots());
     }
