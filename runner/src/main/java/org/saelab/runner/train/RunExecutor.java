@@ -51,8 +51,9 @@ public final class RunExecutor {
                 "must be < the sampler's number of features (" + sampler.numFeatures() + ")");
         ConfigException.check(directionsKnown || !"ground-truth".equals(spec.training().init()), "training.init",
                 spec.training().init(), "needs true directions, and the sampler has none");
-        // load ND4J's native backend now, so its start-up is not counted as training time
-        org.nd4j.linalg.factory.Nd4j.getBackend();
+        // load ND4J's native backend now (or wait for the CLI's background load), so its start-up
+        // is not counted as training time
+        NativeBackend.await();
         KSchedule schedule = spec.training().kSchedule();
         if (!schedule.isConstant()) {
             ConfigException.check(schedule.maxK(sae.k()) <= sae.width(), "training.kSchedule", schedule.start() + " → "
