@@ -36,10 +36,13 @@ public interface Sae {
     /** Called after each optimiser step with the step's main code (e.g. running thresholds). */
     default void afterStep(TrainingState state) {}
 
-    /** Dense inference activations [rows × width] (scaled space) for {@code inputs}. */
+    /**
+     * Dense inference activations [rows × width] (scaled space) for {@code inputs}. Must only
+     * read the SAE: the evaluation calls it from several threads at once (one per inference k).
+     */
     void infer(float[] inputs, int rows, Inference inference, double k, float[] activations);
 
-    /** Reconstruction [rows × inputDim] from dense activations. */
+    /** Reconstruction [rows × inputDim] from dense activations. Must only read the SAE, as {@link #infer}. */
     void decodeActivations(float[] activations, int rows, float[] out);
 
     /**

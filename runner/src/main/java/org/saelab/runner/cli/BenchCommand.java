@@ -38,6 +38,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
+        BackgroundStart.forTraining();
         Session session = Session.open(PluginFolders.resolve(List.of()));
         List<String> sets = new ArrayList<>(assignments);
         if (samples != null) {

@@ -74,6 +74,7 @@ final class RunCommand implements Runnable {
 
     @Override
     public void run() {
+        BackgroundStart.forRuns();
         if (checkpointEvery < 0) {
             throw new UsageException("--checkpoint-every = " + checkpointEvery + ": must be >= 0");
         }

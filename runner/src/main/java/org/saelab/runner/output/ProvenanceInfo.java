@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.saelab.runner.train.SideTask;
 
 /** Facts about the build and machine that every result records. */
 public final class ProvenanceInfo {
     private static final Properties BUILD = load();
+    private static final Map<String, SideTask<String>> COMMITS = new ConcurrentHashMap<>();
 
     private ProvenanceInfo() {}
 
@@ -41,12 +45,32 @@ public final class ProvenanceInfo {
         }
     }
 
-    /** The git commit of the saelab checkout (from -Dsaelab.home), or "unknown". */
+    /**
+     * The git commit of the saelab checkout (from -Dsaelab.home), or "unknown". Asked of git once
+     * per checkout and JVM (two processes, tens of milliseconds; the CLI asks as a command
+     * starts): every run of one command records the same commit.
+     */
     public static String gitCommit() {
         String home = System.getProperty("saelab.home");
         if (home == null) {
             return "unknown";
         }
+        return commitQuery(home).joinUnchecked();
+    }
+
+    /** Starts asking git for {@link #gitCommit()} on a background thread, so that it is known when a run ends. */
+    public static void prefetchGitCommit() {
+        String home = System.getProperty("saelab.home");
+        if (home != null) {
+            commitQuery(home);
+        }
+    }
+
+    private static SideTask<String> commitQuery(String home) {
+        return COMMITS.computeIfAbsent(home, h -> SideTask.startOnOwnThread("saelab-git", () -> askGit(h)));
+    }
+
+    private static String askGit(String home) {
         try {
             Process process = new ProcessBuilder("git", "-C", Path.of(home).toString(), "rev-parse", "HEAD")
                     .redirectErrorStream(true).start();

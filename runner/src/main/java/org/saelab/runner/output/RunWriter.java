@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.saelab.api.EvaluationContext;
 import org.saelab.api.RunResult;
+import org.saelab.runner.train.SideTask;
 import org.saelab.runner.train.Snapshot;
 
 /**
@@ -45,7 +46,9 @@ public final class RunWriter {
 
     /**
      * Writes result.json, the heatmaps, {@code frames.gif} when the run recorded snapshots, and
-     * every artifact into the partial folder, then renames it.
+     * every artifact into the partial folder, then renames it. The files are independent and
+     * are written on up to two threads ({@link SideTask}); a failure is reported as the first
+     * failing file in that order would have been, once none of them is being written any more.
      */
     public Path write(Path runDir, RunResult result, EvaluationContext evaluation, List<Snapshot> snapshots,
             List<RunArtifact> artifacts) {
@@ -53,16 +56,30 @@ public final class RunWriter {
         try {
             deleteRecursively(partial);
             Files.createDirectories(partial);
-            AtomicFiles.write(partial.resolve("result.json"), json.writeValueAsBytes(result));
+            List<SideTask<Void>> files = new ArrayList<>();
+            files.add(SideTask.start(() -> {
+                AtomicFiles.write(partial.resolve("result.json"), json.writeValueAsBytes(result));
+                return null;
+            }));
             if (evaluation.groundTruth().covers(org.saelab.api.GroundTruth.DIRECTIONS)) {
-                writeHeatmaps(partial, label(result), evaluation);
+                files.add(SideTask.start(() -> {
+                    writeHeatmaps(partial, label(result), evaluation);
+                    return null;
+                }));
                 if (!snapshots.isEmpty()) {
-                    AtomicFiles.write(partial.resolve("frames.gif"), frames(label(result), snapshots));
+                    files.add(SideTask.start(() -> {
+                        AtomicFiles.write(partial.resolve("frames.gif"), frames(label(result), snapshots));
+                        return null;
+                    }));
                 }
             }
             for (RunArtifact artifact : artifacts) {
-                artifact.writeInto(partial);
+                files.add(SideTask.start(() -> {
+                    artifact.writeInto(partial);
+                    return null;
+                }));
             }
+            SideTask.joinAll(files);
             Files.move(partial, runDir, StandardCopyOption.ATOMIC_MOVE);
             return runDir;
         } catch (JsonProcessingException e) {

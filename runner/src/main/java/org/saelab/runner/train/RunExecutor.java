@@ -51,8 +51,9 @@ public final class RunExecutor {
                 "must be < the sampler's number of features (" + sampler.numFeatures() + ")");
         ConfigException.check(directionsKnown || !"ground-truth".equals(spec.training().init()), "training.init",
                 spec.training().init(), "needs true directions, and the sampler has none");
-        // load ND4J's native backend now, so its start-up is not counted as training time
-        org.nd4j.linalg.factory.Nd4j.getBackend();
+        // load ND4J's native backend now (or wait for the CLI's background load), so its start-up
+        // is not counted as training time
+        NativeBackend.await();
         KSchedule schedule = spec.training().kSchedule();
         if (!schedule.isConstant()) {
             ConfigException.check(schedule.maxK(sae.k()) <= sae.width(), "training.kSchedule", schedule.start() + " → "
@@ -97,10 +98,15 @@ public final class RunExecutor {
         Batch batch = Evaluator.sample(sampler, sampler.evaluationStream(seeds.seed("data.evaluation")), config);
         float[] directions = Evaluator.directions(sampler);
         boolean featuresKnown = Evaluator.featuresKnown(sampler);
+        // the extra k's evaluations read the same SAE and batch, and nothing of the main one
+        SideTask<Map<String, MetricValue>> atExtraK = config.extraK().isEmpty() ? null : SideTask.start(
+                () -> Evaluator.metricsAtExtraK(sae, directions, batch, featuresKnown, config, metrics));
         EvaluationContext evaluation = Evaluator.context(sae, directions, batch, featuresKnown, config,
                 config.k() != null ? config.k() : finalK, config.inference());
         Map<String, MetricValue> values = new LinkedHashMap<>(Evaluator.metrics(evaluation, metrics));
-        values.putAll(Evaluator.metricsAtExtraK(sae, directions, batch, featuresKnown, config, metrics));
+        if (atExtraK != null) {
+            values.putAll(atExtraK.joinUnchecked());
+        }
         return new RunOutcome(sae, sampler, losses, evaluation, values, seeds.derivedSeeds(), trainingSeconds,
                 recorder == null ? List.of() : recorder.snapshots());
     }

@@ -188,6 +188,34 @@ class HeatmapTest {
         assertTrue(countPixels(image, Heatmap.rgb(-1)) > 100, "the single spike was lost");
     }
 
+    @Test
+    void pngDecodesToExactlyThePixelsDrawn() throws IOException {
+        Random random = new Random(7);
+        double[][] values = new double[20][20];
+        for (double[] row : values) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = random.nextGaussian() * 0.4;
+            }
+        }
+        values[4][2] = Double.NaN;
+        int[] order = Heatmap.orderByBestMatch(values);
+        BufferedImage drawn = Heatmap.image(values, "decoder cosines", ROWS, COLUMNS, order, names(values.length));
+        // one more picture, 1 × 1, which a writer could get wrong at the edges
+        BufferedImage tiny = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        tiny.setRGB(0, 0, 0x123456);
+        for (BufferedImage image : new BufferedImage[] {drawn, tiny}) {
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(Heatmap.encode(image)));
+            assertNotNull(decoded, "not a decodable PNG");
+            assertEquals(image.getWidth(), decoded.getWidth());
+            assertEquals(image.getHeight(), decoded.getHeight());
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    assertEquals(image.getRGB(x, y), decoded.getRGB(x, y), "pixel (" + x + ", " + y + ")");
+                }
+            }
+        }
+    }
+
     private static BufferedImage render(double[][] values, int[] order) throws IOException {
         byte[] png = Heatmap.png(values, "decoder cosines", ROWS, COLUMNS, order, names(values.length));
         assertEquals((byte) 0x89, png[0]);

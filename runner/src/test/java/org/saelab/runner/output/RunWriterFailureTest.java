@@ -39,4 +39,30 @@ class RunWriterFailureTest {
         assertFalse(Files.exists(runDir), "no folder that looks finished");
         assertTrue(Files.isDirectory(dir.resolve(".seed0.partial")), "what was written stays in the hidden partial folder");
     }
+
+    @Test
+    void filesWrittenSideBySideReportTheFirstFailureInOrderOnceAllAreDone() {
+        EvaluationContext evaluation = new EvaluationContext(1, 2, 2, 0, new float[2], null, new float[2], new float[2],
+                null, new float[4], new float[4], new float[2], EvaluationConfig.defaults());
+        RunResult result = new RunResult("exp", "seed1", null, Map.of(), null, null);
+        RunArtifact slow = runDir -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Files.write(runDir.resolve("slow.bin"), new byte[] {1});
+            throw new FileSystemException(runDir.resolve("slow.bin").toString(), null, "first in order");
+        };
+        RunArtifact fast = runDir -> {
+            throw new FileSystemException(runDir.resolve("fast.bin").toString(), null, "second in order");
+        };
+        Path runDir = dir.resolve("seed1");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> new RunWriter(new ObjectMapper()).write(runDir, result, evaluation, List.of(), List.of(slow, fast)));
+        assertTrue(e.getMessage().contains("first in order"), e.getMessage());
+        assertTrue(Files.isRegularFile(dir.resolve(".seed1.partial/slow.bin")), "the slow write had finished");
+        assertTrue(Files.isRegularFile(dir.resolve(".seed1.partial/result.json")), "result.json was written beside them");
+        assertFalse(Files.exists(runDir));
+    }
 }

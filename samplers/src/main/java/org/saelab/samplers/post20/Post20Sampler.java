@@ -7,6 +7,7 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.saelab.api.Batch;
 import org.saelab.api.BatchStream;
+import org.saelab.api.Kernels;
 import org.saelab.api.Sampler;
 
 /**
@@ -29,6 +30,8 @@ public final class Post20Sampler implements Sampler {
      * read several rows at the same index are the ones C2 vectorises (see {@link Stream}).
      */
     private final float[][] directionRows;
+    /** The SIMD sums of rows of E, or null for the plain loops. */
+    private final SimdRowSums simdRowSums;
     private final double[] baseProbabilities;
     private final double[] boostedProbabilities;
     private final double[] firingRates;
@@ -38,6 +41,11 @@ public final class Post20Sampler implements Sampler {
     private final long[] thresholdsWithFeatureZero;
 
     public Post20Sampler(Post20Config config) {
+        this(config, Kernels.VECTORISED);
+    }
+
+    /** {@code vectorised} picks the SIMD row sums (it needs the Vector API) or the plain loops. */
+    Post20Sampler(Post20Config config, boolean vectorised) {
         this.config = requireNonNull(config, "config is null");
         this.numFeatures = config.numFeatures();
         this.inputDim = config.inputDim();
@@ -47,6 +55,7 @@ public final class Post20Sampler implements Sampler {
             directionRows[i] = Arrays.copyOfRange(directions, i * inputDim, (i + 1) * inputDim);
         }
         directionRows[numFeatures] = new float[inputDim];
+        this.simdRowSums = vectorised ? new SimdRowSums(directions, numFeatures, inputDim) : null;
 
         int n = numFeatures;
         baseProbabilities = new double[n];
@@ -174,7 +183,9 @@ public final class Post20Sampler implements Sampler {
      * Per sample: one 32-bit uniform per feature (feature 0 first, as it picks the probabilities of
      * the others), the indices of the firing features collected without branches, one Gaussian per
      * firing feature in index order, then x = Σ f_i·E_i over the firing features only, four rows
-     * per pass into a scratch row (padded with the zero row), copied into the batch.
+     * per pass: ((f_a·E_a + f_b·E_b) + f_c·E_c) + f_d·E_d added to the sum of the earlier passes,
+     * the last pass padded with the zero row. {@link SimdRowSums} computes the same floats on
+     * vectors, straight into the batch; the plain loops go through a scratch row.
      *
      * <p>Not thread-safe: one stream per consumer.
      */
@@ -182,9 +193,12 @@ public final class Post20Sampler implements Sampler {
         private static final int ROWS_PER_PASS = 4;
 
         private final SplittableRandom random;
+        private final SimdRowSums simd = simdRowSums;
         private final int[] firing = new int[numFeatures + ROWS_PER_PASS];
         private final float[] magnitudes = new float[numFeatures + ROWS_PER_PASS];
-        private final float[] row = new float[inputDim];
+        private final double[] gaussians = new double[numFeatures];
+        /** The plain loops' scratch row; with SIMD, the output of a batch's last rows (see {@link SimdRowSums#sum}). */
+        private final float[] row = new float[simd == null ? inputDim : simd.paddedWidth()];
 
         Stream(SplittableRandom random) {
             this.random = random;
@@ -204,18 +218,31 @@ public final class Post20Sampler implements Sampler {
             final double mean = config.magnitudeMean();
             final double std = config.magnitudeStd();
             final int size = batch.size();
+            final SimdRowSums simd = this.simd;
+            final int[] firing = this.firing;
+            final float[] magnitudes = this.magnitudes;
+            final double[] gaussians = this.gaussians;
+            final SplittableRandom random = this.random;
+            // one fill for the whole batch is cheaper than one per sample; firing features overwrite it
+            Arrays.fill(features, 0, size * n, 0f);
             for (int sample = 0; sample < size; sample++) {
                 final int featureOffset = sample * n;
                 final int count = drawFiringFeatures();
-                Arrays.fill(features, featureOffset, featureOffset + n, 0f);
+                // the generator's calls alone in one loop: the call to nextGaussian, which the JIT
+                // does not inline, costs less where few values live across it
                 for (int k = 0; k < count; k++) {
-                    float magnitude = (float) Math.max(0.0, mean + std * random.nextGaussian());
+                    gaussians[k] = random.nextGaussian();
+                }
+                for (int k = 0; k < count; k++) {
+                    float magnitude = (float) Math.max(0.0, mean + std * gaussians[k]);
                     magnitudes[k] = magnitude;
                     features[featureOffset + firing[k]] = magnitude;
                 }
                 final int inputOffset = sample * d;
                 if (count == 0) {
                     Arrays.fill(inputs, inputOffset, inputOffset + d, 0f);
+                } else if (simd != null) {
+                    simd.sum(firing, magnitudes, count, inputs, inputOffset, row);
                 } else {
                     sumFiringRows(count);
                     System.arraycopy(row, 0, inputs, inputOffset, d);

@@ -1,0 +1,302 @@
+package org.saelab.samplers.post20;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+import org.saelab.api.Batch;
+import org.saelab.api.BatchStream;
+import org.saelab.api.Sampler;
+
+// Post20Sampler as of commit 83fe855, unchanged but for its name: the data every experiment so far
+// was run on. Post20StreamIdentityTest compares today's streams with this one bit for bit; do not
+// edit it.
+/**
+ * The post20 toy model ({@link Post20Config}). Directions: the n columns of Q from a QR
+ * (modified Gram–Schmidt in double) of a d_in × n standard-normal matrix A whose entries are
+ * drawn from {@code new SplittableRandom(directionSeed).nextGaussian()} in row-major order
+ * (A[0][0], A[0][1], …, A[0][n−1], A[1][0], …); row k of E is column k of Q, stored as float.
+ */
+final class ReferencePost20Sampler implements Sampler {
+    /** Uniforms are 32-bit integers: one {@code nextLong()} decides two features. */
+    private static final double UNIFORM_SCALE = 0x1p32;
+
+    private final Post20Config config;
+    private final int numFeatures;
+    private final int inputDim;
+    /** E, [numFeatures × inputDim] row-major. */
+    private final float[] directions;
+    /**
+     * E again, one array per row, plus a zero row at index numFeatures for padding: kernels that
+     * read several rows at the same index are the ones C2 vectorises (see {@link Stream}).
+     */
+    private final float[][] directionRows;
+    private final double[] baseProbabilities;
+    private final double[] boostedProbabilities;
+    private final double[] firingRates;
+    private final double expectedL0;
+    /** Feature i fires when a 32-bit uniform integer is below its threshold; index 0 is feature 0. */
+    private final long[] thresholdsWithoutFeatureZero;
+    private final long[] thresholdsWithFeatureZero;
+
+    ReferencePost20Sampler(Post20Config config) {
+        this.config = requireNonNull(config, "config is null");
+        this.numFeatures = config.numFeatures();
+        this.inputDim = config.inputDim();
+        this.directions = orthonormalDirections(numFeatures, inputDim, config.directionSeed());
+        this.directionRows = new float[numFeatures + 1][];
+        for (int i = 0; i < numFeatures; i++) {
+            directionRows[i] = Arrays.copyOfRange(directions, i * inputDim, (i + 1) * inputDim);
+        }
+        directionRows[numFeatures] = new float[inputDim];
+
+        int n = numFeatures;
+        baseProbabilities = new double[n];
+        boostedProbabilities = new double[n];
+        firingRates = new double[n];
+        thresholdsWithoutFeatureZero = new long[n];
+        thresholdsWithFeatureZero = new long[n];
+        double p0 = config.p0();
+        baseProbabilities[0] = p0;
+        boostedProbabilities[0] = p0;
+        firingRates[0] = p0;
+        double l0 = p0;
+        for (int i = 1; i < n; i++) {
+            // with n = 2 the only other feature is both first and last: it takes pFirst
+            double fraction = n == 2 ? 0.0 : (double) (i - 1) / (n - 2);
+            double base = config.pFirst() - (config.pFirst() - config.pLast()) * fraction;
+            double boosted = Math.min(1.0, config.boost() * base);
+            baseProbabilities[i] = base;
+            boostedProbabilities[i] = boosted;
+            firingRates[i] = p0 * boosted + (1 - p0) * base;
+            l0 += firingRates[i];
+        }
+        expectedL0 = l0;
+        for (int i = 0; i < n; i++) {
+            thresholdsWithoutFeatureZero[i] = threshold(baseProbabilities[i]);
+            thresholdsWithFeatureZero[i] = threshold(boostedProbabilities[i]);
+        }
+    }
+
+    /**
+     * A feature fires when a 32-bit uniform integer u (half of one {@code nextLong()}) is below
+     * ⌈p·2^32⌉: the firing probability is then p rounded up to the next multiple of 2^−32, which
+     * differs from p by less than 2.4e−10, far below any sampling error we can measure.
+     */
+    private static long threshold(double probability) {
+        return (long) Math.ceil(probability * UNIFORM_SCALE);
+    }
+
+    static float[] orthonormalDirections(int numFeatures, int inputDim, long directionSeed) {
+        SplittableRandom random = new SplittableRandom(directionSeed);
+        double[][] columns = new double[numFeatures][inputDim];
+        for (int row = 0; row < inputDim; row++) {
+            for (int column = 0; column < numFeatures; column++) {
+                columns[column][row] = random.nextGaussian();
+            }
+        }
+        float[] result = new float[numFeatures * inputDim];
+        for (int k = 0; k < numFeatures; k++) {
+            double[] v = columns[k];
+            // modified Gram–Schmidt: project out each earlier q from the already-updated v
+            for (int j = 0; j < k; j++) {
+                double[] q = columns[j];
+                double dot = 0;
+                for (int r = 0; r < inputDim; r++) {
+                    dot += q[r] * v[r];
+                }
+                for (int r = 0; r < inputDim; r++) {
+                    v[r] -= dot * q[r];
+                }
+            }
+            double squaredNorm = 0;
+            for (int r = 0; r < inputDim; r++) {
+                squaredNorm += v[r] * v[r];
+            }
+            double norm = Math.sqrt(squaredNorm);
+            if (!(norm > 1e-12)) {
+                throw new IllegalStateException("random matrix of directionSeed " + directionSeed
+                        + " is numerically rank-deficient at column " + k);
+            }
+            for (int r = 0; r < inputDim; r++) {
+                v[r] /= norm;
+                result[k * inputDim + r] = (float) v[r];
+            }
+        }
+        return result;
+    }
+
+    public Post20Config config() {
+        return config;
+    }
+
+    @Override
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    @Override
+    public int inputDim() {
+        return inputDim;
+    }
+
+    /** A copy of E, so callers cannot change the data the streams draw from. */
+    @Override
+    public float[] directionsData() {
+        return directions.clone();
+    }
+
+    @Override
+    public OptionalDouble expectedL0() {
+        return OptionalDouble.of(expectedL0);
+    }
+
+    /** P(feature i fires) for every feature: p0, then p0·min(1, boost·P_i) + (1 − p0)·P_i. */
+    public double[] expectedFiringRates() {
+        return firingRates.clone();
+    }
+
+    /** P_i (index 0 holds p0). */
+    public double[] baseProbabilities() {
+        return baseProbabilities.clone();
+    }
+
+    /** min(1, boost·P_i), the probability of feature i in samples where feature 0 fires (index 0 holds p0). */
+    public double[] boostedProbabilities() {
+        return boostedProbabilities.clone();
+    }
+
+    /** A stream with its own generator; streams of one sampler share only the read-only E. */
+    @Override
+    public BatchStream stream(long seed) {
+        return new Stream(new SplittableRandom(seed));
+    }
+
+    /**
+     * Per sample: one 32-bit uniform per feature (feature 0 first, as it picks the probabilities of
+     * the others), the indices of the firing features collected without branches, one Gaussian per
+     * firing feature in index order, then x = Σ f_i·E_i over the firing features only, four rows
+     * per pass into a scratch row (padded with the zero row), copied into the batch.
+     *
+     * <p>Not thread-safe: one stream per consumer.
+     */
+    private final class Stream implements BatchStream {
+        private static final int ROWS_PER_PASS = 4;
+
+        private final SplittableRandom random;
+        private final int[] firing = new int[numFeatures + ROWS_PER_PASS];
+        private final float[] magnitudes = new float[numFeatures + ROWS_PER_PASS];
+        private final float[] row = new float[inputDim];
+
+        Stream(SplittableRandom random) {
+            this.random = random;
+        }
+
+        @Override
+        public void next(Batch batch) {
+            if (batch.numFeatures() != numFeatures || batch.inputDim() != inputDim) {
+                throw new IllegalArgumentException("batch has shape [" + batch.numFeatures() + " features, "
+                        + batch.inputDim() + " inputs], the post20 sampler makes [" + numFeatures + ", " + inputDim
+                        + "]");
+            }
+            final float[] inputs = batch.inputs;
+            final float[] features = batch.features;
+            final int n = numFeatures;
+            final int d = inputDim;
+            final double mean = config.magnitudeMean();
+            final double std = config.magnitudeStd();
+            final int size = batch.size();
+            for (int sample = 0; sample < size; sample++) {
+                final int featureOffset = sample * n;
+                final int count = drawFiringFeatures();
+                Arrays.fill(features, featureOffset, featureOffset + n, 0f);
+                for (int k = 0; k < count; k++) {
+                    float magnitude = (float) Math.max(0.0, mean + std * random.nextGaussian());
+                    magnitudes[k] = magnitude;
+                    features[featureOffset + firing[k]] = magnitude;
+                }
+                final int inputOffset = sample * d;
+                if (count == 0) {
+                    Arrays.fill(inputs, inputOffset, inputOffset + d, 0f);
+                } else {
+                    sumFiringRows(count);
+                    System.arraycopy(row, 0, inputs, inputOffset, d);
+                }
+            }
+        }
+
+        /** Fills {@code firing} with the indices of this sample's firing features, ascending. */
+        private int drawFiringFeatures() {
+            final int n = numFeatures;
+            final int[] firing = this.firing;
+            final long bits = random.nextLong();
+            final long[] thresholds;
+            int count;
+            if ((bits >>> 32) < thresholdsWithoutFeatureZero[0]) {
+                thresholds = thresholdsWithFeatureZero;
+                firing[0] = 0;
+                count = 1;
+            } else {
+                thresholds = thresholdsWithoutFeatureZero;
+                count = 0;
+            }
+            // feature 1 takes the low half of the first draw, features 2k and 2k + 1 share a draw;
+            // both halves are below 2^32 and a threshold at most 2^32, so the difference is negative
+            // exactly when the feature fires: its sign bit counts the feature, and the index written
+            // at firing[count] is kept only then (no unpredictable branch)
+            firing[count] = 1;
+            count += (int) (((bits & 0xFFFFFFFFL) - thresholds[1]) >>> 63);
+            int i = 2;
+            for (; i + 1 < n; i += 2) {
+                final long pair = random.nextLong();
+                firing[count] = i;
+                count += (int) (((pair >>> 32) - thresholds[i]) >>> 63);
+                firing[count] = i + 1;
+                count += (int) (((pair & 0xFFFFFFFFL) - thresholds[i + 1]) >>> 63);
+            }
+            if (i < n) {
+                firing[count] = i;
+                count += (int) (((random.nextLong() >>> 32) - thresholds[i]) >>> 63);
+            }
+            return count;
+        }
+
+        /**
+         * row = Σ_k magnitudes[k]·E[firing[k]], four rows per pass, the last pass padded with the
+         * zero row (index numFeatures).
+         */
+        private void sumFiringRows(int count) {
+            final float[][] rows = directionRows;
+            final int[] index = firing;
+            final float[] scales = magnitudes;
+            final int padded = (count + ROWS_PER_PASS - 1) / ROWS_PER_PASS * ROWS_PER_PASS;
+            for (int k = count; k < padded; k++) {
+                index[k] = numFeatures;
+                scales[k] = 0f;
+            }
+            setFour(row, rows[index[0]], scales[0], rows[index[1]], scales[1], rows[index[2]], scales[2],
+                    rows[index[3]], scales[3]);
+            for (int k = ROWS_PER_PASS; k < count; k += ROWS_PER_PASS) {
+                addFour(row, rows[index[k]], scales[k], rows[index[k + 1]], scales[k + 1], rows[index[k + 2]],
+                        scales[k + 2], rows[index[k + 3]], scales[k + 3]);
+            }
+        }
+
+        // Every array is read at the same index j: C2 (JDK 17) vectorises these loops, it does not
+        // vectorise target[offset + j] += scale * source[otherOffset + j].
+        private static void setFour(float[] target, float[] a, float scaleA, float[] b, float scaleB, float[] c,
+                float scaleC, float[] e, float scaleE) {
+            for (int j = 0; j < target.length; j++) {
+                target[j] = scaleA * a[j] + scaleB * b[j] + scaleC * c[j] + scaleE * e[j];
+            }
+        }
+
+        private static void addFour(float[] target, float[] a, float scaleA, float[] b, float scaleB, float[] c,
+                float scaleC, float[] e, float scaleE) {
+            for (int j = 0; j < target.length; j++) {
+                target[j] += scaleA * a[j] + scaleB * b[j] + scaleC * c[j] + scaleE * e[j];
+            }
+        }
+    }
+}
