@@ -172,14 +172,23 @@ public final class TopK {
         long band = hint.band(slot);
         boolean tried = band != 0;
         if (tried) {
-            float cut = selectInBand(pre, rows, width, keep, (int) (band >>> 32), (int) band, scratch, out,
-                    hint.histogram);
+            float cut = selectInBand(pre, rows, width, keep, (int) (band >>> 32), (int) band, scratch, out, hint);
             if (cut == cut) {
                 hint.found++;
                 hint.record(slot, cut, false);
                 return;
             }
             hint.missed++;
+            // one more pass, with a band placed by what the first one counted
+            long next = hint.nextBand(keep, (int) (band >>> 32), (int) band);
+            if (next != 0) {
+                cut = selectInBand(pre, rows, width, keep, (int) (next >>> 32), (int) next, scratch, out, hint);
+                if (cut == cut) {
+                    hint.foundAfterMiss++;
+                    hint.record(slot, cut, true);
+                    return;
+                }
+            }
         }
         hint.record(slot, selectBatchExactly(pre, rows, width, keep, scratch, out), tried);
     }
@@ -321,9 +330,10 @@ public final class TopK {
      * The band lies within that histogram's buckets 1 to 2039, where it does not give up.
      */
     private static float selectInBand(float[] pre, int rows, int width, long keep, int lo, int hi, float[] scratch,
-            SparseCode out, int[] histogram) {
+            SparseCode out, CutHint work) {
         int start = out.count();
         long counted = Simd.gatherBand(pre, rows * width, lo, hi, scratch, out);
+        work.countedAbove = -1;
         if (counted < 0) {
             out.setCount(start);
             return Float.NaN;
@@ -331,12 +341,14 @@ public final class TopK {
         int band = (int) counted;
         long above = counted >>> 32;
         if (above >= keep || above + band < keep) {
+            work.countedAbove = above;
+            work.countedInBand = band;
             out.setCount(start);
             return Float.NaN;
         }
         // narrow the band to the values of the cut's histogram bucket, then quickselect those
         int rank = (int) (keep - above) - 1;
-        long narrowed = narrowBand(scratch, band, rank, lo, hi, histogram);
+        long narrowed = narrowBand(scratch, band, rank, lo, hi, work.histogram);
         int inBucket = (int) narrowed;
         long atLeast = above + (narrowed >>> 32);
         float cut = kthLargest(scratch, inBucket, rank - (int) (narrowed >>> 32));
@@ -386,12 +398,14 @@ public final class TopK {
 
     /**
      * Recent cuts of {@link #selectBatch(float[], int, int, long, float[], SparseCode, CutHint)},
-     * one per (batch size, keep): a running mean of the cut and of its distance from that mean.
-     * The next call looks for its cut in a band around the mean, a few typical distances wide; a
-     * miss costs one wasted pass before the exact path, and widens the band. Keep one per
-     * training run (it is not thread-safe): a few slots serve the different k of one step (the
-     * training k and a multi-L0 term's), and a k that changes a little every step (a schedule)
-     * starts from the nearest slot.
+     * one per (batch size, keep), followed by a level and a trend (Holt's linear smoothing of the
+     * cut's float bits) and by the typical distance of a cut from its prediction. The next call
+     * looks for its cut in a band around the prediction, a few typical distances wide; a miss
+     * costs one wasted pass before the exact path, and widens the band. The trend matters when
+     * the cut grows steadily (early training); otherwise the cut moves by batch noise and the
+     * trend stays near zero. Keep one per training run (it is not thread-safe): a few slots serve
+     * the different k of one step (the training k and a multi-L0 term's), and a k that changes a
+     * little every step (a schedule) starts from the nearest slot.
      */
     public static final class CutHint {
         private static final int SLOTS = 4;
@@ -401,31 +415,43 @@ public final class TopK {
         private static final double MIN_HALF_WIDTH = 1 << 13;
         /** Half-width of the band in typical distances. */
         private static final double DISTANCES = 4;
-        /** Weight of a new cut in the running mean, and of a new distance in theirs. */
-        private static final double MEAN_WEIGHT = 0.25;
+        /** Weights of the prediction error in the level, in the trend and (its size) in the distance. */
+        private static final double LEVEL_WEIGHT = 0.25;
+        private static final double TREND_WEIGHT = 0.05;
         private static final double DISTANCE_WEIGHT = 0.125;
 
         private final int[] sizes = new int[SLOTS];
         private final long[] keeps = new long[SLOTS];
-        /** Running mean of the cut's float bits; 0 when there is none. */
-        private final double[] means = new double[SLOTS];
-        /** Running mean of |cut - mean| in float steps. */
+        /** Smoothed float bits of the cut; 0 when there is none. */
+        private final double[] levels = new double[SLOTS];
+        /** Smoothed change of the cut's float bits per call. */
+        private final double[] trends = new double[SLOTS];
+        /** Running mean of |cut - prediction| in float steps. */
         private final double[] distances = new double[SLOTS];
         private final long[] lastUsed = new long[SLOTS];
         /** Scratch for the histogram of the band's values. */
         final int[] histogram = new int[BAND_BUCKETS];
+        /** What the last banded pass counted above its band and in it; -1 when it counted nothing useful. */
+        long countedAbove = -1;
+        long countedInBand;
         private long calls;
         private long found;
         private long missed;
+        private long foundAfterMiss;
 
         /** Calls whose cut was found in the band of this hint. */
         public long found() {
             return found;
         }
 
-        /** Calls that searched a band in vain and then ran the exact path. */
+        /** Calls that searched the band of this hint in vain (then a second band, or the exact path). */
         public long missed() {
             return missed;
+        }
+
+        /** Of the calls that {@link #missed()}, those whose cut was found in the second band. */
+        public long foundAfterMiss() {
+            return foundAfterMiss;
         }
 
         /** The slot of (n, keep): its own, else the least recently used one, seeded from the nearest keep. */
@@ -438,7 +464,7 @@ public final class TopK {
                     lastUsed[i] = calls;
                     return i;
                 }
-                if (means[i] != 0 && sizes[i] == n
+                if (levels[i] != 0 && sizes[i] == n
                         && (nearest < 0 || Math.abs(keeps[i] - keep) < Math.abs(keeps[nearest] - keep))) {
                     nearest = i;
                 }
@@ -447,7 +473,8 @@ public final class TopK {
                 }
             }
             boolean close = nearest >= 0 && Math.abs(keeps[nearest] - keep) <= keep / 8;
-            means[oldest] = close ? means[nearest] : 0;
+            levels[oldest] = close ? levels[nearest] : 0;
+            trends[oldest] = close ? trends[nearest] : 0;
             distances[oldest] = close ? distances[nearest] : 0;
             sizes[oldest] = n;
             keeps[oldest] = keep;
@@ -457,36 +484,60 @@ public final class TopK {
 
         /** The band to search, as (lo << 32) | hi float bits, or 0 when there is no usable hint. */
         long band(int slot) {
-            double mean = means[slot];
-            if (mean == 0) {
+            if (levels[slot] == 0) {
                 return 0;
             }
+            double prediction = levels[slot] + trends[slot];
             double half = Math.max(MIN_HALF_WIDTH, DISTANCES * distances[slot]);
-            long lo = Math.max(LOWEST_BAND_BITS, (long) (mean - half));
-            long hi = Math.min(HIGHEST_BAND_BITS, (long) (mean + half));
+            long lo = (long) Math.max(LOWEST_BAND_BITS, prediction - half);
+            long hi = (long) Math.min(HIGHEST_BAND_BITS, prediction + half);
             return lo > hi ? 0 : lo << 32 | hi;
+        }
+
+        /**
+         * After a banded pass over [lo, hi] that missed the cut, a band that should hold it: on
+         * the missing side, as wide as the entries still missing would take at the density the
+         * pass saw, times a margin (larger above, where the tail thins out). 0 when there is none.
+         */
+        long nextBand(long keep, int lo, int hi) {
+            if (countedAbove < 0 || countedInBand == 0) {
+                return 0;
+            }
+            double density = countedInBand / ((double) hi - lo + 1);
+            long next;
+            if (countedAbove >= keep) {
+                double steps = 4 * (countedAbove - keep + 1) / density;
+                next = (long) (hi + 1) << 32 | (long) Math.min(HIGHEST_BAND_BITS, hi + 1 + steps);
+            } else {
+                double steps = 2 * (keep - countedAbove - countedInBand) / density;
+                next = (long) Math.max(LOWEST_BAND_BITS, lo - 1 - steps) << 32 | (lo - 1);
+            }
+            return (next >>> 32) <= (next & 0xffff_ffffL) ? next : 0;
         }
 
         /** Records the cut a call used; {@code missed} when the band was searched and did not hold it. */
         void record(int slot, float cut, boolean missed) {
             int bits = Float.floatToRawIntBits(cut);
             if (!(cut > 0f) || bits < LOWEST_BAND_BITS || bits > HIGHEST_BAND_BITS) {
-                means[slot] = 0;
+                levels[slot] = 0;
                 return;
             }
-            if (means[slot] == 0) {
-                means[slot] = bits;
+            if (levels[slot] == 0) {
+                levels[slot] = bits;
+                trends[slot] = 0;
                 distances[slot] = FIRST_DISTANCE;
                 return;
             }
-            double distance = Math.abs(bits - means[slot]);
+            double prediction = levels[slot] + trends[slot];
+            double error = bits - prediction;
+            trends[slot] += TREND_WEIGHT * error;
             if (missed) {
                 // start again from this cut, with a band that would have held it
-                means[slot] = bits;
-                distances[slot] = Math.max(2 * distances[slot], distance);
+                levels[slot] = bits;
+                distances[slot] = Math.max(2 * distances[slot], Math.abs(error));
             } else {
-                means[slot] += MEAN_WEIGHT * (bits - means[slot]);
-                distances[slot] += DISTANCE_WEIGHT * (distance - distances[slot]);
+                levels[slot] = prediction + LEVEL_WEIGHT * error;
+                distances[slot] += DISTANCE_WEIGHT * (Math.abs(error) - distances[slot]);
             }
         }
     }

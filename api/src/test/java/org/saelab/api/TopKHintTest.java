@@ -294,6 +294,25 @@ class TopKHintTest {
                 }
             }
         }
+        // a band narrowed on one batch, then the same batch scaled: the cut lies above or below the band
+        long foundAfterMiss = 0;
+        for (double scale : new double[] {1.1, 0.9, 1.3, 0.7, 1.01, 0.99}) {
+            TopK.CutHint narrow = new TopK.CutHint();
+            float[] base = batches.get(0);
+            for (int i = 0; i < 12; i++) {
+                check(base, rows, width, POST_KEEP, narrow, "narrowing");
+            }
+            float[] scaled = base.clone();
+            for (int i = 0; i < scaled.length; i++) {
+                scaled[i] *= (float) scale;
+            }
+            check(scaled, rows, width, POST_KEEP, narrow, "scaled by " + scale);
+            check(base, rows, width, POST_KEEP, narrow, "back from " + scale);
+            foundAfterMiss += narrow.foundAfterMiss();
+        }
+        if (TopK.BANDED_SIMD) {
+            assertTrue(foundAfterMiss >= 4, "a second band held the cut after a miss: " + foundAfterMiss);
+        }
         // one hint for several keeps, a k schedule, and other batch sizes
         float[] pre = batches.get(0);
         for (long keep : new long[] {4096, 6144, 4096, 6144, 5000, 5050, 5100, 5150, 5200, 100, 20000, 20480}) {
