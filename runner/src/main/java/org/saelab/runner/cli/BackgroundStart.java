@@ -18,8 +18,10 @@ final class BackgroundStart {
     static void forRuns() {
         NativeBackend.loadInBackground();
         ProvenanceInfo.prefetchGitCommit();
-        // a failure here is not reported: drawing the pictures later fails with the real error
+        // after the backend, so that one background thread computes beside the main thread, not
+        // two; a failure here is not reported: training or drawing fails later with the real error
         SideTask.startOnOwnThread("saelab-java2d-warm-up", () -> {
+            NativeBackend.await();
             Heatmap.warmUp();
             return null;
         });
