@@ -559,7 +559,6 @@ public final class TopK {
         private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
         /** Row m: the lanes set in the mask m in increasing order, then zeros. */
         private static final int[] PACK = packTable();
-        private static final int[] IOTA = {0, 1, 2, 3, 4, 5, 6, 7};
         /** Lane weights: summed over the lanes of a mask, its bits, shifted by 8 · (vector of the group). */
         private static final int[] MASK_BITS = maskBits();
         private static final float[] FLOAT_MASK_BITS = {1, 2, 4, 8, 16, 32, 64, 128};
@@ -606,7 +605,6 @@ public final class TopK {
             int c = start;
             int last = l.length - GROUP;
             IntVector zero = IntVector.zero(INTS);
-            IntVector iota = IntVector.fromArray(INTS, IOTA, 0);
             IntVector bits0 = IntVector.fromArray(INTS, MASK_BITS, 0);
             IntVector bits1 = IntVector.fromArray(INTS, MASK_BITS, LANES);
             IntVector bits2 = IntVector.fromArray(INTS, MASK_BITS, 2 * LANES);
@@ -626,26 +624,27 @@ public final class TopK {
                     if (c > last) {
                         return -1;
                     }
+                    // the packing table's row holds the kept lanes, so plus e their flat indices;
                     // written out: a helper taking vectors would box them when not inlined
                     int mask = kept & 0xff;
-                    VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
-                    x0.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
-                    iota.add(e).rearrange(order).intoArray(l, c);
+                    IntVector lanes = IntVector.fromArray(INTS, PACK, mask * LANES);
+                    x0.rearrange(lanes.toShuffle()).viewAsFloatingLanes().intoArray(v, c);
+                    lanes.add(e).intoArray(l, c);
                     c += Integer.bitCount(mask);
                     mask = kept >>> 8 & 0xff;
-                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
-                    x1.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
-                    iota.add(e + LANES).rearrange(order).intoArray(l, c);
+                    lanes = IntVector.fromArray(INTS, PACK, mask * LANES);
+                    x1.rearrange(lanes.toShuffle()).viewAsFloatingLanes().intoArray(v, c);
+                    lanes.add(e + LANES).intoArray(l, c);
                     c += Integer.bitCount(mask);
                     mask = kept >>> 16 & 0xff;
-                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
-                    x2.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
-                    iota.add(e + 2 * LANES).rearrange(order).intoArray(l, c);
+                    lanes = IntVector.fromArray(INTS, PACK, mask * LANES);
+                    x2.rearrange(lanes.toShuffle()).viewAsFloatingLanes().intoArray(v, c);
+                    lanes.add(e + 2 * LANES).intoArray(l, c);
                     c += Integer.bitCount(mask);
                     mask = kept >>> 24;
-                    order = IntVector.fromArray(INTS, PACK, mask * LANES).toShuffle();
-                    x3.rearrange(order).viewAsFloatingLanes().intoArray(v, c);
-                    iota.add(e + 3 * LANES).rearrange(order).intoArray(l, c);
+                    lanes = IntVector.fromArray(INTS, PACK, mask * LANES);
+                    x3.rearrange(lanes.toShuffle()).viewAsFloatingLanes().intoArray(v, c);
+                    lanes.add(e + 3 * LANES).intoArray(l, c);
                     c += Integer.bitCount(mask);
                 }
             }
