@@ -41,6 +41,7 @@ public final class Heatmap {
     private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
     private static final String MINUS_ONE = "\u22121";
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     /** 24 px cells keep a 20 × 20 matrix readable at a glance. */
     private static final int MAX_CELL = 24;
@@ -546,8 +547,6 @@ public final class Heatmap {
         chunk(png, "IEND", new byte[0]);
         return png.toByteArray();
     }
-
-    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     /** A PNG chunk: length, type, data, and the CRC-32 of type and data, big-endian. */
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {

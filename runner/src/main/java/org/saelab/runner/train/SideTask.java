@@ -13,7 +13,7 @@ import java.util.concurrent.FutureTask;
  * Work handed to the common fork-join pool so that it can run beside the caller's own work. A
  * task that no pool thread has taken yet when its result is asked for runs on the asking
  * thread, so waiting never depends on a free pool thread (the pool has one thread on a 2-core
- * machine, and several sweeps' runs share it). Each task computes the same value whichever
+ * machine, and the runs of a sweep share it). Each task computes the same value whichever
  * thread runs it: use it only for work that depends on nothing but its inputs.
  */
 public final class SideTask<T> {
