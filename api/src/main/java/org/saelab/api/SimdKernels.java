@@ -6,11 +6,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Kernels} on the Vector API. Loaded only when the module is present. Vectors are as wide
- * as the machine's, up to 512 bits ({@code -Dsaelab.vectorBits=256} caps them): with the rows of
- * the sparse kernels padded to four vectors, a post row (50 inputs) is one block of four 16-lane
- * vectors, and JMH's TrainingStepBenchmark took about 310 µs per step against about 340–430 µs
- * with 256-bit vectors on an AVX-512 machine.
+ * {@link Kernels} on the Vector API. Loaded only when the module is present. Vectors are 256 bits
+ * wide unless the machine has less or {@code -Dsaelab.vectorBits=512} asks for more. Batch top-k
+ * and the post20 sampler use 256-bit vectors too: with float vectors of two shapes in one JVM,
+ * C2 (JDK 17) left some vector operations as heap objects, and a run allocated about 10 MB per
+ * step. Alone, 512-bit kernels were about 10 % faster per step (JMH TrainingStepBenchmark).
  */
 final class SimdKernels {
     private SimdKernels() {}
@@ -20,7 +20,7 @@ final class SimdKernels {
 
     private static VectorSpecies<Float> species() {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        int wanted = Integer.getInteger("saelab.vectorBits", 512);
+        int wanted = Integer.getInteger("saelab.vectorBits", 256);
         if (wanted >= 512 && preferred >= 512) {
             return FloatVector.SPECIES_512;
         }
