@@ -561,7 +561,6 @@ public final class TopK {
         private static final int[] PACK = packTable();
         /** Lane weights: summed over the lanes of a mask, its bits, shifted by 8 · (vector of the group). */
         private static final int[] MASK_BITS = maskBits();
-        private static final float[] FLOAT_MASK_BITS = {1, 2, 4, 8, 16, 32, 64, 128};
         /** 1.5 · 2^23: a float in [0, 2^22) plus this holds its nearest integer in the low mantissa bits. */
         private static final float ROUNDING = 12582912f;
 
@@ -696,27 +695,30 @@ public final class TopK {
             int[] l = out.latents;
             float[] v = out.values;
             int end = out.count();
-            FloatVector zeroFloats = FloatVector.zero(FLOATS);
-            FloatVector floatMaskBits = FloatVector.fromArray(FLOATS, FLOAT_MASK_BITS, 0);
+            // for a positive cut, value >= cut is cut's bits <= the value's <= infinity's (NaNs are above)
+            int cutBits = Float.floatToRawIntBits(cut);
+            int infinityBits = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
+            IntVector zero = IntVector.zero(INTS);
+            IntVector bits0 = IntVector.fromArray(INTS, MASK_BITS, 0);
             FloatVector inverseWidth = FloatVector.broadcast(FLOATS, 1f / width);
             FloatVector rounding = FloatVector.broadcast(FLOATS, ROUNDING);
             int roundingBits = Float.floatToRawIntBits(ROUNDING);
-            IntVector zero = IntVector.zero(INTS);
             int w = start;
             int i = start;
             for (; i <= end - LANES; i += LANES) {
-                FloatVector values = FloatVector.fromArray(FLOATS, v, i);
-                int kept = (int) zeroFloats.blend(floatMaskBits, values.compare(VectorOperators.GE, cut))
-                        .reduceLanes(VectorOperators.ADD);
+                IntVector bits = FloatVector.fromArray(FLOATS, v, i).viewAsIntegralLanes();
+                int kept = zero.blend(bits0, bits.compare(VectorOperators.GE, cutBits)
+                        .and(bits.compare(VectorOperators.LE, infinityBits))).reduceLanes(VectorOperators.OR);
                 VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, kept * LANES).toShuffle();
                 IntVector index = IntVector.fromArray(INTS, l, i).rearrange(order);
-                values.viewAsIntegralLanes().rearrange(order).viewAsFloatingLanes().intoArray(v, w);
+                bits.rearrange(order).viewAsFloatingLanes().intoArray(v, w);
                 // index / width rounded in floats: off by at most one for indices below 2^24, then corrected
                 FloatVector quotient = ((FloatVector) index.convert(VectorOperators.I2F, 0)).mul(inverseWidth);
                 IntVector row = quotient.add(rounding).viewAsIntegralLanes().sub(roundingBits);
                 IntVector latent = index.sub(row.mul(width));
-                IntVector fix = zero.blend(1, latent.compare(VectorOperators.GE, width))
-                        .sub(zero.blend(1, latent.compare(VectorOperators.LT, 0)));
+                // -1 where latent < 0, +1 where latent >= width (sign bits), else 0
+                IntVector fix = latent.lanewise(VectorOperators.ASHR, 31)
+                        .sub(latent.sub(width).not().lanewise(VectorOperators.ASHR, 31));
                 row.add(fix).intoArray(r, w);
                 latent.sub(fix.mul(width)).intoArray(l, w);
                 w += Integer.bitCount(kept);
