@@ -306,7 +306,7 @@ public final class TopK {
     }
 
     /** Whether the banded pass runs on the Vector API (the module is present and vectors hold 8 floats). */
-    static final boolean BANDED_SIMD = Kernels.VECTORISED && Simd.usable();
+    private static final boolean BANDED_SIMD = Kernels.VECTORISED && Simd.usable();
 
     /**
      * Float bits of the lowest and highest cut the banded pass looks for: the exact path's
@@ -438,6 +438,11 @@ public final class TopK {
         private long found;
         private long missed;
         private long foundAfterMiss;
+
+        /** Whether this JVM uses hints (the Vector API is present, with vectors of 8 floats). */
+        public static boolean used() {
+            return BANDED_SIMD;
+        }
 
         /** Calls whose cut was found in the band of this hint. */
         public long found() {
