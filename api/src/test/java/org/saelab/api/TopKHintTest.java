@@ -313,8 +313,9 @@ class TopKHintTest {
         if (TopK.CutHint.used()) {
             assertTrue(foundAfterMiss >= 4, "a second band held the cut after a miss: " + foundAfterMiss);
         }
-        // one hint for several keeps, a k schedule, and other batch sizes
+        // no hint, one hint for several keeps, a k schedule, and other batch sizes
         float[] pre = batches.get(0);
+        check(pre, rows, width, POST_KEEP, null, "no hint");
         for (long keep : new long[] {4096, 6144, 4096, 6144, 5000, 5050, 5100, 5150, 5200, 100, 20000, 20480}) {
             check(pre, rows, width, keep, hint, "keep " + keep);
         }
