@@ -319,9 +319,10 @@ public final class TopK {
     /**
      * The selection when its cut lies in the band [lo, hi] of float bits, or NaN, having appended
      * nothing, when it does not or when values equal to the cut would have to be split (ties):
-     * the caller then runs the exact path. One pass over {@code pre} appends every entry whose
-     * bits are {@code >= lo} (a superset of the selection, in row-major order); the cut is found
-     * among the band's values and the appended entries below it are dropped.
+     * the caller then tries a second band or the exact path. One pass over {@code pre} appends
+     * every entry whose bits are {@code >= lo} (a superset of the selection, in row-major
+     * order); the cut is found among the band's values and the appended entries below it are
+     * dropped.
      *
      * <p>Why the result is the exact path's: comparing raw float bits as ints orders positive
      * floats like the floats and puts positive NaNs above them, as the exact path's histogram
@@ -401,11 +402,12 @@ public final class TopK {
      * one per (batch size, keep), followed by a level and a trend (Holt's linear smoothing of the
      * cut's float bits) and by the typical distance of a cut from its prediction. The next call
      * looks for its cut in a band around the prediction, a few typical distances wide; a miss
-     * costs one wasted pass before the exact path, and widens the band. The trend matters when
-     * the cut grows steadily (early training); otherwise the cut moves by batch noise and the
-     * trend stays near zero. Keep one per training run (it is not thread-safe): a few slots serve
-     * the different k of one step (the training k and a multi-L0 term's), and a k that changes a
-     * little every step (a schedule) starts from the nearest slot.
+     * costs a second pass, over a band placed from what the first counted (or, when that misses
+     * too, the exact path), and widens the band. The trend matters when the cut grows steadily
+     * (early training); otherwise the cut moves by batch noise and the trend stays near zero.
+     * Keep one per training run (it is not thread-safe): a few slots serve the different k of one
+     * step (the training k and a multi-L0 term's), and a k that changes a little every step (a
+     * schedule) starts from the nearest slot.
      */
     public static final class CutHint {
         private static final int SLOTS = 4;
