@@ -306,7 +306,7 @@ public final class TopK {
     }
 
     /** Whether the banded pass runs on the Vector API (the module is present and vectors hold 8 floats). */
-    static final boolean BANDED_SIMD = Kernels.VECTORISED && Simd.usable();
+    private static final boolean BANDED_SIMD = Kernels.VECTORISED && Simd.usable();
 
     /**
      * Float bits of the lowest and highest cut the banded pass looks for: the exact path's
@@ -319,9 +319,10 @@ public final class TopK {
     /**
      * The selection when its cut lies in the band [lo, hi] of float bits, or NaN, having appended
      * nothing, when it does not or when values equal to the cut would have to be split (ties):
-     * the caller then runs the exact path. One pass over {@code pre} appends every entry whose
-     * bits are {@code >= lo} (a superset of the selection, in row-major order); the cut is found
-     * among the band's values and the appended entries below it are dropped.
+     * the caller then tries a second band or the exact path. One pass over {@code pre} appends
+     * every entry whose bits are {@code >= lo} (a superset of the selection, in row-major
+     * order); the cut is found among the band's values and the appended entries below it are
+     * dropped.
      *
      * <p>Why the result is the exact path's: comparing raw float bits as ints orders positive
      * floats like the floats and puts positive NaNs above them, as the exact path's histogram
@@ -401,11 +402,12 @@ public final class TopK {
      * one per (batch size, keep), followed by a level and a trend (Holt's linear smoothing of the
      * cut's float bits) and by the typical distance of a cut from its prediction. The next call
      * looks for its cut in a band around the prediction, a few typical distances wide; a miss
-     * costs one wasted pass before the exact path, and widens the band. The trend matters when
-     * the cut grows steadily (early training); otherwise the cut moves by batch noise and the
-     * trend stays near zero. Keep one per training run (it is not thread-safe): a few slots serve
-     * the different k of one step (the training k and a multi-L0 term's), and a k that changes a
-     * little every step (a schedule) starts from the nearest slot.
+     * costs a second pass, over a band placed from what the first counted (or, when that misses
+     * too, the exact path), and widens the band. The trend matters when the cut grows steadily
+     * (early training); otherwise the cut moves by batch noise and the trend stays near zero.
+     * Keep one per training run (it is not thread-safe): a few slots serve the different k of one
+     * step (the training k and a multi-L0 term's), and a k that changes a little every step (a
+     * schedule) starts from the nearest slot.
      */
     public static final class CutHint {
         private static final int SLOTS = 4;
@@ -438,6 +440,11 @@ public final class TopK {
         private long found;
         private long missed;
         private long foundAfterMiss;
+
+        /** Whether this JVM uses hints (the Vector API is present, with vectors of 8 floats). */
+        public static boolean used() {
+            return BANDED_SIMD;
+        }
 
         /** Calls whose cut was found in the band of this hint. */
         public long found() {
@@ -561,7 +568,6 @@ public final class TopK {
         private static final int[] PACK = packTable();
         /** Lane weights: summed over the lanes of a mask, its bits, shifted by 8 · (vector of the group). */
         private static final int[] MASK_BITS = maskBits();
-        private static final float[] FLOAT_MASK_BITS = {1, 2, 4, 8, 16, 32, 64, 128};
         /** 1.5 · 2^23: a float in [0, 2^22) plus this holds its nearest integer in the low mantissa bits. */
         private static final float ROUNDING = 12582912f;
 
@@ -704,27 +710,30 @@ public final class TopK {
             int[] l = out.latents;
             float[] v = out.values;
             int end = out.count();
-            FloatVector zeroFloats = FloatVector.zero(FLOATS);
-            FloatVector floatMaskBits = FloatVector.fromArray(FLOATS, FLOAT_MASK_BITS, 0);
+            // for a positive cut, value >= cut is cut's bits <= the value's <= infinity's (NaNs are above)
+            int cutBits = Float.floatToRawIntBits(cut);
+            int infinityBits = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
+            IntVector zero = IntVector.zero(INTS);
+            IntVector bits0 = IntVector.fromArray(INTS, MASK_BITS, 0);
             FloatVector inverseWidth = FloatVector.broadcast(FLOATS, 1f / width);
             FloatVector rounding = FloatVector.broadcast(FLOATS, ROUNDING);
             int roundingBits = Float.floatToRawIntBits(ROUNDING);
-            IntVector zero = IntVector.zero(INTS);
             int w = start;
             int i = start;
             for (; i <= end - LANES; i += LANES) {
-                FloatVector values = FloatVector.fromArray(FLOATS, v, i);
-                int kept = (int) zeroFloats.blend(floatMaskBits, values.compare(VectorOperators.GE, cut))
-                        .reduceLanes(VectorOperators.ADD);
+                IntVector bits = FloatVector.fromArray(FLOATS, v, i).viewAsIntegralLanes();
+                int kept = zero.blend(bits0, bits.compare(VectorOperators.GE, cutBits)
+                        .and(bits.compare(VectorOperators.LE, infinityBits))).reduceLanes(VectorOperators.OR);
                 VectorShuffle<Integer> order = IntVector.fromArray(INTS, PACK, kept * LANES).toShuffle();
                 IntVector index = IntVector.fromArray(INTS, l, i).rearrange(order);
-                values.viewAsIntegralLanes().rearrange(order).viewAsFloatingLanes().intoArray(v, w);
+                bits.rearrange(order).viewAsFloatingLanes().intoArray(v, w);
                 // index / width rounded in floats: off by at most one for indices below 2^24, then corrected
                 FloatVector quotient = ((FloatVector) index.convert(VectorOperators.I2F, 0)).mul(inverseWidth);
                 IntVector row = quotient.add(rounding).viewAsIntegralLanes().sub(roundingBits);
                 IntVector latent = index.sub(row.mul(width));
-                IntVector fix = zero.blend(1, latent.compare(VectorOperators.GE, width))
-                        .sub(zero.blend(1, latent.compare(VectorOperators.LT, 0)));
+                // -1 where latent < 0, +1 where latent >= width (sign bits), else 0
+                IntVector fix = latent.lanewise(VectorOperators.ASHR, 31)
+                        .sub(latent.sub(width).not().lanewise(VectorOperators.ASHR, 31));
                 row.add(fix).intoArray(r, w);
                 latent.sub(fix.mul(width)).intoArray(l, w);
                 w += Integer.bitCount(kept);

@@ -93,7 +93,7 @@ class TopKHintTest {
             SparseCode code = check(pre, POST_ROWS, POST_WIDTH, POST_KEEP, hint, "step " + step);
             assertEquals(POST_KEEP, code.count(), "step " + step + " keeps k · B");
         }
-        if (TopK.BANDED_SIMD) {
+        if (TopK.CutHint.used()) {
             assertTrue(hint.found() >= 50, "the band held most cuts: " + hint.found() + " of 59");
             assertTrue(hint.missed() >= 1, "the faster drift from step 30 on missed the band at least once");
         }
@@ -310,11 +310,12 @@ class TopKHintTest {
             check(base, rows, width, POST_KEEP, narrow, "back from " + scale);
             foundAfterMiss += narrow.foundAfterMiss();
         }
-        if (TopK.BANDED_SIMD) {
+        if (TopK.CutHint.used()) {
             assertTrue(foundAfterMiss >= 4, "a second band held the cut after a miss: " + foundAfterMiss);
         }
-        // one hint for several keeps, a k schedule, and other batch sizes
+        // no hint, one hint for several keeps, a k schedule, and other batch sizes
         float[] pre = batches.get(0);
+        check(pre, rows, width, POST_KEEP, null, "no hint");
         for (long keep : new long[] {4096, 6144, 4096, 6144, 5000, 5050, 5100, 5150, 5200, 100, 20000, 20480}) {
             check(pre, rows, width, keep, hint, "keep " + keep);
         }
@@ -341,7 +342,7 @@ class TopKHintTest {
         // about half the values are positive: a hint far below the cut gathers more than fits
         long missed = hint.missed();
         check(pre, rows, width, POST_KEEP, hint, (int) POST_KEEP + 8, 7, "just enough room");
-        if (TopK.BANDED_SIMD) {
+        if (TopK.CutHint.used()) {
             assertEquals(missed + 1, hint.missed(), "the entries at or above the band's bottom do not fit");
         }
         check(pre, rows, width, POST_KEEP, hint, (int) POST_KEEP + 300, 7, "a little room to spare");
@@ -354,7 +355,7 @@ class TopKHintTest {
         check(small, rows, width, 9000, hint, 2 * n, 0, "priming a low cut, again");
         missed = hint.missed();
         check(pre, rows, width, 9000, hint, 9100, 0, "the band's candidates overflow the code");
-        if (TopK.BANDED_SIMD) {
+        if (TopK.CutHint.used()) {
             assertEquals(missed + 1, hint.missed(), "overflow");
         }
     }
@@ -383,7 +384,7 @@ class TopKHintTest {
                 assertTrue(inBand < n / 10, "step " + step + ": " + inBand + " values in the band");
             }
         }
-        if (TopK.BANDED_SIMD) {
+        if (TopK.CutHint.used()) {
             assertEquals(39, hint.found() + hint.missed(), "every call after the first searched a band");
             assertTrue(hint.missed() <= 2, "misses: " + hint.missed());
         } else {
