@@ -7,9 +7,126 @@ package org.saelab.api;
  * or with {@code -Dsaelab.vector=false}, on plain loops with the same results up to float
  * rounding. The SIMD versions are several times faster at the post's shape (d_in 50, d_sae 20),
  * where the rows are too short for the JIT's own vectoriser.
+ *
+ * <p>Until the JIT has compiled a SIMD kernel, every vector operation in it is an object and a
+ * call: a run's first fifty steps took about 2.5 s that way, against 15 ms once compiled. So each
+ * batch kernel starts on its plain-loop twin in {@link ExactKernels}, which gives the same floats
+ * bit for bit, and runs the SIMD version beside it on a small slice of the same call (to let the
+ * JIT compile it, and to time it). Once the slice is faster per row than the twin on the whole
+ * call, three calls in a row, the kernel switches to SIMD for good. Results do not depend on when
+ * that happens. {@code -Dsaelab.kernels=simd} uses SIMD from the first call, {@code plain} the
+ * twins throughout (see {@link #setMode}).
  */
 public final class Kernels {
     private Kernels() {}
+
+    /** Which versions of the batch kernels run when the SIMD versions are available. */
+    public enum Mode {
+        /** The exact plain loops until the SIMD versions are compiled and faster, then SIMD. */
+        AUTO,
+        /** SIMD from the first call. */
+        SIMD,
+        /** The exact plain loops throughout. */
+        PLAIN
+    }
+
+    /**
+     * One kernel's switch from its exact plain twin to SIMD. Calls from several threads may record
+     * at once: a lost count only delays the switch, which changes no result.
+     */
+    public static final class Switch {
+        private volatile boolean simd;
+        private volatile boolean fixed;
+        private int faster;
+
+        private Switch() {}
+
+        private void set(Mode mode) {
+            fixed = mode != Mode.AUTO;
+            faster = 0;
+            simd = mode == Mode.SIMD;
+        }
+
+        /** Whether the kernel runs on SIMD. */
+        public boolean simd() {
+            return simd;
+        }
+
+        /**
+         * Records one call: the SIMD version took {@code simdNanos} for {@code simdUnits} rows
+         * (or entries, or samples), the twin {@code plainNanos} for {@code plainUnits}. After three
+         * calls in a row where SIMD was faster per unit, the kernel runs on SIMD for good.
+         */
+        public void record(long simdNanos, int simdUnits, long plainNanos, int plainUnits) {
+            if (fixed) {
+                return;
+            }
+            if ((double) simdNanos * plainUnits < (double) plainNanos * simdUnits) {
+                if (++faster >= 3) {
+                    simd = true;
+                }
+            } else {
+                faster = 0;
+            }
+        }
+    }
+
+    private static volatile Mode mode = modeProperty();
+    private static final java.util.List<Switch> SWITCHES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private static Mode modeProperty() {
+        String value = System.getProperty("saelab.kernels", "auto");
+        return switch (value) {
+            case "auto" -> Mode.AUTO;
+            case "simd" -> Mode.SIMD;
+            case "plain" -> Mode.PLAIN;
+            default -> throw new IllegalArgumentException("-Dsaelab.kernels=" + value + ": expected auto, simd or plain");
+        };
+    }
+
+    /** A new switch, set by the current mode and by every later {@link #setMode}. */
+    public static Switch newSwitch() {
+        Switch s = new Switch();
+        s.set(mode);
+        SWITCHES.add(s);
+        return s;
+    }
+
+    static final Switch SUBTRACT = newSwitch();
+    static final Switch COLUMN_SUMS = newSwitch();
+    static final Switch AFFINE = newSwitch();
+    static final Switch DECODE = newSwitch();
+    static final Switch SCATTER = newSwitch();
+    static final Switch DOT_SCATTER = newSwitch();
+    static final Switch DIFFERENCE = newSwitch();
+
+    /** Rows (or entries) of the SIMD slice that runs beside the twin, and floats for the MSE pass. */
+    private static final int SLICE = 8;
+    private static final int SLICE_FLOATS = 256;
+
+    /**
+     * Sets which versions of the kernels run from now on (without the SIMD versions, plain loops
+     * always run). For tests and benchmarks; runs take {@code -Dsaelab.kernels}.
+     */
+    public static void setMode(Mode newMode) {
+        mode = newMode;
+        for (Switch s : SWITCHES) {
+            s.set(newMode);
+        }
+    }
+
+    /** Whether every batch kernel runs on SIMD (always false without the SIMD versions). */
+    public static boolean allSimd() {
+        if (!VECTORISED) {
+            return false;
+        }
+        for (Switch s : SWITCHES) {
+            if (!s.simd()) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** Whether the SIMD versions are in use. */
     public static final boolean VECTORISED = !"false".equals(System.getProperty("saelab.vector"))
@@ -61,7 +178,15 @@ public final class Kernels {
     /** out[r · dim + i] = x[r · dim + i] − bias[biasFrom + i] for every row r. */
     public static void subtractRow(float[] x, int rows, int dim, float[] bias, int biasFrom, float[] out) {
         if (VECTORISED) {
-            SimdKernels.subtractRow(x, rows, dim, bias, biasFrom, out);
+            if (SUBTRACT.simd() || rows <= SLICE || x == out) {
+                SimdKernels.subtractRow(x, rows, dim, bias, biasFrom, out);
+                return;
+            }
+            long t0 = System.nanoTime();
+            SimdKernels.subtractRow(x, SLICE, dim, bias, biasFrom, out);
+            long t1 = System.nanoTime();
+            ExactKernels.subtractRow(x, rows, dim, bias, biasFrom, out);
+            SUBTRACT.record(t1 - t0, SLICE, System.nanoTime() - t1, rows);
             return;
         }
         for (int r = 0; r < rows; r++) {
@@ -75,7 +200,17 @@ public final class Kernels {
     /** acc[accFrom + i] += Σ_r x[r · dim + i] over rows (column sums). */
     public static void addColumnSums(float[] x, int rows, int dim, float[] acc, int accFrom) {
         if (VECTORISED) {
-            SimdKernels.addColumnSums(x, rows, dim, acc, accFrom);
+            if (COLUMN_SUMS.simd() || rows <= SLICE) {
+                SimdKernels.addColumnSums(x, rows, dim, acc, accFrom);
+                return;
+            }
+            // the sums add into acc: the slice's go to scratch (allocated only until the switch)
+            float[] scratch = new float[dim];
+            long t0 = System.nanoTime();
+            SimdKernels.addColumnSums(x, SLICE, dim, scratch, 0);
+            long t1 = System.nanoTime();
+            ExactKernels.addColumnSums(x, rows, dim, acc, accFrom, SimdKernels.lanes());
+            COLUMN_SUMS.record(t1 - t0, SLICE, System.nanoTime() - t1, rows);
             return;
         }
         for (int r = 0; r < rows; r++) {
@@ -96,7 +231,16 @@ public final class Kernels {
     public static void affineRows(float[] c, int rows, int dim, float[] w, int paddedWidth, float[] bias,
             float[] norms, int width, float[] raw, float[] scaled, float[] spare) {
         if (VECTORISED) {
-            SimdKernels.affineRows(c, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled, spare);
+            if (AFFINE.simd() || rows <= SLICE) {
+                SimdKernels.affineRows(c, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled, spare);
+                return;
+            }
+            // the slice writes the first rows, which the twin then writes again with the same floats
+            long t0 = System.nanoTime();
+            SimdKernels.affineRows(c, SLICE, dim, w, paddedWidth, bias, norms, width, raw, scaled, spare);
+            long t1 = System.nanoTime();
+            ExactKernels.affineRows(c, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled);
+            AFFINE.record(t1 - t0, SLICE, System.nanoTime() - t1, rows);
             return;
         }
         for (int r = 0; r < rows; r++) {
@@ -124,7 +268,19 @@ public final class Kernels {
     public static void decodeSortedRows(int[] rowOf, int[] latents, float[] scales, int count, float[] w,
             int paddedDim, float[] bias, int rows, int dim, float[] out, float[] spare) {
         if (VECTORISED) {
-            SimdKernels.decodeSortedRows(rowOf, latents, scales, count, w, paddedDim, bias, rows, dim, out, spare);
+            if (DECODE.simd() || rows <= SLICE) {
+                SimdKernels.decodeSortedRows(rowOf, latents, scales, count, w, paddedDim, bias, rows, dim, out, spare);
+                return;
+            }
+            int sliceCount = 0;
+            while (sliceCount < count && rowOf[sliceCount] < SLICE) {
+                sliceCount++;
+            }
+            long t0 = System.nanoTime();
+            SimdKernels.decodeSortedRows(rowOf, latents, scales, sliceCount, w, paddedDim, bias, SLICE, dim, out, spare);
+            long t1 = System.nanoTime();
+            ExactKernels.decodeSortedRows(rowOf, latents, scales, count, w, paddedDim, bias, rows, dim, out);
+            DECODE.record(t1 - t0, SLICE, System.nanoTime() - t1, rows);
             return;
         }
         for (int b = 0; b < rows; b++) {
@@ -153,8 +309,20 @@ public final class Kernels {
     public static void scatterByLatent(int[] starts, int latents, int[] rows, float[] scales, float[] src, int dim,
             int srcEnd, float[] lastRows, int firstLastRow, float[] acc, int paddedDim) {
         if (VECTORISED) {
-            SimdKernels.scatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow, acc,
+            int entries = starts[latents] - starts[0];
+            if (SCATTER.simd() || entries <= SLICE) {
+                SimdKernels.scatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow, acc,
+                        paddedDim);
+                return;
+            }
+            // the slice: the first SLICE entries as one latent into acc row 0, which the twin rewrites
+            int[] slice = {starts[0], starts[0] + SLICE};
+            long t0 = System.nanoTime();
+            SimdKernels.scatterByLatent(slice, 1, rows, scales, src, dim, srcEnd, lastRows, firstLastRow, acc, paddedDim);
+            long t1 = System.nanoTime();
+            ExactKernels.scatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow, acc,
                     paddedDim);
+            SCATTER.record(t1 - t0, SLICE, System.nanoTime() - t1, entries);
             return;
         }
         for (int j = 0; j < latents; j++) {
@@ -177,8 +345,20 @@ public final class Kernels {
             int dim, int srcEnd, float[] lastRows, int firstLastRow, float[] w, float[] acc, int paddedDim,
             float[] dots) {
         if (VECTORISED) {
-            SimdKernels.dotAndScatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow,
-                    w, acc, paddedDim, dots);
+            int entries = starts[latents] - starts[0];
+            if (DOT_SCATTER.simd() || entries <= SLICE) {
+                SimdKernels.dotAndScatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, lastRows,
+                        firstLastRow, w, acc, paddedDim, dots);
+                return;
+            }
+            int[] slice = {starts[0], starts[0] + SLICE};
+            long t0 = System.nanoTime();
+            SimdKernels.dotAndScatterByLatent(slice, 1, rows, scales, src, dim, srcEnd, lastRows, firstLastRow, w, acc,
+                    paddedDim, dots);
+            long t1 = System.nanoTime();
+            ExactKernels.dotAndScatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow,
+                    w, acc, paddedDim, dots, SimdKernels.lanes());
+            DOT_SCATTER.record(t1 - t0, SLICE, System.nanoTime() - t1, entries);
             return;
         }
         for (int j = 0; j < latents; j++) {
@@ -221,7 +401,15 @@ public final class Kernels {
      */
     public static double scaledDifference(float[] a, float[] b, int n, float scale, float[] grad) {
         if (VECTORISED) {
-            return SimdKernels.scaledDifference(a, b, n, scale, grad);
+            if (DIFFERENCE.simd() || n <= SLICE_FLOATS) {
+                return SimdKernels.scaledDifference(a, b, n, scale, grad);
+            }
+            long t0 = System.nanoTime();
+            SimdKernels.scaledDifference(a, b, SLICE_FLOATS, scale, grad);
+            long t1 = System.nanoTime();
+            double total = ExactKernels.scaledDifference(a, b, n, scale, grad, SimdKernels.lanes());
+            DIFFERENCE.record(t1 - t0, SLICE_FLOATS, System.nanoTime() - t1, n);
+            return total;
         }
         double total = 0;
         for (int e = 0; e < n; e++) {

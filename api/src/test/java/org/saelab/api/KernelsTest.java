@@ -3,10 +3,23 @@ package org.saelab.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every kernel against a plain double-precision reference, over shapes with and without tails. */
 class KernelsTest {
+    /** These tests are of the SIMD kernels; their plain twins are held to them by ExactKernelsTest. */
+    @BeforeAll
+    static void simdKernels() {
+        Kernels.setMode(Kernels.Mode.SIMD);
+    }
+
+    @AfterAll
+    static void restoreTheDefault() {
+        Kernels.setMode(Kernels.Mode.AUTO);
+    }
+
     private static final SplittableRandom RANDOM = new SplittableRandom(11);
 
     private static float[] random(int n) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +14,17 @@ import org.junit.jupiter.api.Test;
  * from padded copies, empty rows, rows with many entries, and output beyond the rows untouched.
  */
 class SparseRowKernelsTest {
+    /** These tests are of the SIMD kernels; their plain twins are held to them by ExactKernelsTest. */
+    @BeforeAll
+    static void simdKernels() {
+        Kernels.setMode(Kernels.Mode.SIMD);
+    }
+
+    @AfterAll
+    static void restoreTheDefault() {
+        Kernels.setMode(Kernels.Mode.AUTO);
+    }
+
     private static final int[] DIMS = {1, 3, 16, 50, 64, 65, 130};
     private static final int[] ROWS = {1, 2, 5, 33};
     private static final int WIDTH = 7;

@@ -30,6 +30,8 @@ public class SamplerBenchmark {
 
     @Setup
     public void setUp() {
+        // the SIMD kernels from the first call: a benchmark times them, not the switch from their twins
+        org.saelab.api.Kernels.setMode(org.saelab.api.Kernels.Mode.SIMD);
         Shape post = Shape.named("post");
         stream = post.sampler().stream(1);
         batch = new Batch(BATCH, post.inputDim(), post.numFeatures());

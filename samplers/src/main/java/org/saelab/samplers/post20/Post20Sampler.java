@@ -19,6 +19,8 @@ import org.saelab.api.Sampler;
 public final class Post20Sampler implements Sampler {
     /** Uniforms are 32-bit integers: one {@code nextLong()} decides two features. */
     private static final double UNIFORM_SCALE = 0x1p32;
+    /** The row sums' switch from the plain loops to SIMD, shared by every stream. */
+    private static final Kernels.Switch ROW_SUMS = Kernels.newSwitch();
 
     private final Post20Config config;
     private final int numFeatures;
@@ -191,14 +193,17 @@ public final class Post20Sampler implements Sampler {
      */
     private final class Stream implements BatchStream {
         private static final int ROWS_PER_PASS = 4;
+        private static final int SIMD_SLICE = 32;
 
         private final SplittableRandom random;
         private final SimdRowSums simd = simdRowSums;
         private final int[] firing = new int[numFeatures + ROWS_PER_PASS];
         private final float[] magnitudes = new float[numFeatures + ROWS_PER_PASS];
         private final double[] gaussians = new double[numFeatures];
-        /** The plain loops' scratch row; with SIMD, the output of a batch's last rows (see {@link SimdRowSums#sum}). */
-        private final float[] row = new float[simd == null ? inputDim : simd.paddedWidth()];
+        /** With SIMD, the output of a batch's last rows (see {@link SimdRowSums#sum}). */
+        private final float[] spare = simd == null ? null : new float[simd.paddedWidth()];
+        /** The plain loops' scratch row. */
+        private final float[] row = new float[inputDim];
 
         Stream(SplittableRandom random) {
             this.random = random;
@@ -225,7 +230,15 @@ public final class Post20Sampler implements Sampler {
             final SplittableRandom random = this.random;
             // one fill for the whole batch is cheaper than one per sample; firing features overwrite it
             Arrays.fill(features, 0, size * n, 0f);
+            // until the SIMD sums are compiled and faster, only the first samples use them (the
+            // plain loops give the same floats): see Kernels.Switch
+            final int simdSamples = simd == null ? 0 : ROW_SUMS.simd() ? size : Math.min(size, SIMD_SLICE);
+            long start = System.nanoTime();
+            long sliceEnd = start;
             for (int sample = 0; sample < size; sample++) {
+                if (sample == simdSamples && simdSamples < size && simd != null) {
+                    sliceEnd = System.nanoTime();
+                }
                 final int featureOffset = sample * n;
                 final int count = drawFiringFeatures();
                 // the generator's calls alone in one loop: the call to nextGaussian, which the JIT
@@ -241,12 +254,15 @@ public final class Post20Sampler implements Sampler {
                 final int inputOffset = sample * d;
                 if (count == 0) {
                     Arrays.fill(inputs, inputOffset, inputOffset + d, 0f);
-                } else if (simd != null) {
-                    simd.sum(firing, magnitudes, count, inputs, inputOffset, row);
+                } else if (sample < simdSamples) {
+                    simd.sum(firing, magnitudes, count, inputs, inputOffset, spare);
                 } else {
                     sumFiringRows(count);
                     System.arraycopy(row, 0, inputs, inputOffset, d);
                 }
+            }
+            if (simd != null && simdSamples < size) {
+                ROW_SUMS.record(sliceEnd - start, simdSamples, System.nanoTime() - sliceEnd, size - simdSamples);
             }
         }
 
