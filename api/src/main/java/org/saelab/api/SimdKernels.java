@@ -355,6 +355,10 @@ final class SimdKernels {
      */
     static void decodeSortedRows(int[] rowOf, int[] latents, float[] scales, int count, float[] w, int paddedDim,
             float[] bias, int rows, int dim, float[] out, float[] spare) {
+        if (paddedDim == 8 * L) {
+            decodeSortedRowsTwoBlocks(rowOf, latents, scales, count, w, bias, rows, dim, out, spare);
+            return;
+        }
         int end = rows * dim;
         int e = 0;
         for (int b = 0; b < rows; b++) {
@@ -395,6 +399,64 @@ final class SimdKernels {
     }
 
     /**
+     * {@link #decodeSortedRows} for rows of two blocks (eight vectors; 64 floats for a post row):
+     * both blocks in registers at once, so each entry is read once. The same operations per lane.
+     */
+    private static void decodeSortedRowsTwoBlocks(int[] rowOf, int[] latents, float[] scales, int count, float[] w,
+            float[] bias, int rows, int dim, float[] out, float[] spare) {
+        int paddedDim = 8 * L;
+        int end = rows * dim;
+        int e = 0;
+        for (int b = 0; b < rows; b++) {
+            FloatVector a0 = FloatVector.fromArray(S, bias, 0);
+            FloatVector a1 = FloatVector.fromArray(S, bias, L);
+            FloatVector a2 = FloatVector.fromArray(S, bias, 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, bias, 3 * L);
+            FloatVector a4 = FloatVector.fromArray(S, bias, 4 * L);
+            FloatVector a5 = FloatVector.fromArray(S, bias, 5 * L);
+            FloatVector a6 = FloatVector.fromArray(S, bias, 6 * L);
+            FloatVector a7 = FloatVector.fromArray(S, bias, 7 * L);
+            for (; e < count && rowOf[e] == b; e++) {
+                int from = latents[e] * paddedDim;
+                FloatVector scale = FloatVector.broadcast(S, scales[e]);
+                a0 = FloatVector.fromArray(S, w, from).fma(scale, a0);
+                a1 = FloatVector.fromArray(S, w, from + L).fma(scale, a1);
+                a2 = FloatVector.fromArray(S, w, from + 2 * L).fma(scale, a2);
+                a3 = FloatVector.fromArray(S, w, from + 3 * L).fma(scale, a3);
+                a4 = FloatVector.fromArray(S, w, from + 4 * L).fma(scale, a4);
+                a5 = FloatVector.fromArray(S, w, from + 5 * L).fma(scale, a5);
+                a6 = FloatVector.fromArray(S, w, from + 6 * L).fma(scale, a6);
+                a7 = FloatVector.fromArray(S, w, from + 7 * L).fma(scale, a7);
+            }
+            int at = b * dim;
+            if (at + 8 * L <= end) {
+                a0.intoArray(out, at);
+                a1.intoArray(out, at + L);
+                a2.intoArray(out, at + 2 * L);
+                a3.intoArray(out, at + 3 * L);
+                a4.intoArray(out, at + 4 * L);
+                a5.intoArray(out, at + 5 * L);
+                a6.intoArray(out, at + 6 * L);
+                a7.intoArray(out, at + 7 * L);
+            } else {
+                // the last rows: each block through spare, as far as the output goes
+                a0.intoArray(spare, 0);
+                a1.intoArray(spare, L);
+                a2.intoArray(spare, 2 * L);
+                a3.intoArray(spare, 3 * L);
+                System.arraycopy(spare, 0, out, at, Math.min(4 * L, end - at));
+                if (at + 4 * L < end) {
+                    a4.intoArray(spare, 0);
+                    a5.intoArray(spare, L);
+                    a6.intoArray(spare, 2 * L);
+                    a7.intoArray(spare, 3 * L);
+                    System.arraycopy(spare, 0, out, at + 4 * L, Math.min(4 * L, end - at - 4 * L));
+                }
+            }
+        }
+    }
+
+    /**
      * acc row j = Σ scales[x] · src row rows[x] over the entries x in [starts[j], starts[j + 1]),
      * for j in [0, latents), four vectors of the row at a time, accumulated in registers in the
      * entries' order. Rows of acc are paddedDim long (a multiple of {@link #rowBlock()}); src rows
@@ -402,6 +464,10 @@ final class SimdKernels {
      */
     static void scatterByLatent(int[] starts, int latents, int[] rows, float[] scales, float[] src, int dim,
             int srcEnd, float[] lastRows, int firstLastRow, float[] acc, int paddedDim) {
+        if (paddedDim == 8 * L) {
+            scatterByLatentTwoBlocks(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow, acc);
+            return;
+        }
         for (int j = 0; j < latents; j++) {
             int first = starts[j];
             int stop = starts[j + 1];
@@ -434,12 +500,60 @@ final class SimdKernels {
         }
     }
 
+    /** {@link #scatterByLatent} for rows of two blocks: eight accumulators, each entry read once. */
+    private static void scatterByLatentTwoBlocks(int[] starts, int latents, int[] rows, float[] scales, float[] src,
+            int dim, int srcEnd, float[] lastRows, int firstLastRow, float[] acc) {
+        int paddedDim = 8 * L;
+        for (int j = 0; j < latents; j++) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            for (int x = starts[j], stop = starts[j + 1]; x < stop; x++) {
+                int b = rows[x];
+                float[] row = src;
+                int from = b * dim;
+                if (from + paddedDim > srcEnd) {
+                    row = lastRows;
+                    from = (b - firstLastRow) * paddedDim;
+                }
+                FloatVector s = FloatVector.broadcast(S, scales[x]);
+                a0 = FloatVector.fromArray(S, row, from).fma(s, a0);
+                a1 = FloatVector.fromArray(S, row, from + L).fma(s, a1);
+                a2 = FloatVector.fromArray(S, row, from + 2 * L).fma(s, a2);
+                a3 = FloatVector.fromArray(S, row, from + 3 * L).fma(s, a3);
+                a4 = FloatVector.fromArray(S, row, from + 4 * L).fma(s, a4);
+                a5 = FloatVector.fromArray(S, row, from + 5 * L).fma(s, a5);
+                a6 = FloatVector.fromArray(S, row, from + 6 * L).fma(s, a6);
+                a7 = FloatVector.fromArray(S, row, from + 7 * L).fma(s, a7);
+            }
+            int to = j * paddedDim;
+            a0.intoArray(acc, to);
+            a1.intoArray(acc, to + L);
+            a2.intoArray(acc, to + 2 * L);
+            a3.intoArray(acc, to + 3 * L);
+            a4.intoArray(acc, to + 4 * L);
+            a5.intoArray(acc, to + 5 * L);
+            a6.intoArray(acc, to + 6 * L);
+            a7.intoArray(acc, to + 7 * L);
+        }
+    }
+
     /**
      * {@link #scatterByLatent}, and dots[x] = ⟨src row rows[x], w row j⟩ for each entry x of
      * latent j (rows of w zero-padded to paddedDim).
      */
     static void dotAndScatterByLatent(int[] starts, int latents, int[] rows, float[] scales, float[] src, int dim,
             int srcEnd, float[] lastRows, int firstLastRow, float[] w, float[] acc, int paddedDim, float[] dots) {
+        if (paddedDim == 8 * L) {
+            dotAndScatterByLatentTwoBlocks(starts, latents, rows, scales, src, dim, srcEnd, lastRows, firstLastRow, w,
+                    acc, dots);
+            return;
+        }
         for (int j = 0; j < latents; j++) {
             int first = starts[j];
             int stop = starts[j + 1];
@@ -479,6 +593,73 @@ final class SimdKernels {
                 a2.intoArray(acc, to + 2 * L);
                 a3.intoArray(acc, to + 3 * L);
             }
+        }
+    }
+
+    /**
+     * {@link #dotAndScatterByLatent} for rows of two blocks: the latent's decoder row and eight
+     * accumulators in registers, each entry read once; the dot is the first block's plus the
+     * second's, as there.
+     */
+    private static void dotAndScatterByLatentTwoBlocks(int[] starts, int latents, int[] rows, float[] scales,
+            float[] src, int dim, int srcEnd, float[] lastRows, int firstLastRow, float[] w, float[] acc,
+            float[] dots) {
+        int paddedDim = 8 * L;
+        for (int j = 0; j < latents; j++) {
+            int to = j * paddedDim;
+            FloatVector w0 = FloatVector.fromArray(S, w, to);
+            FloatVector w1 = FloatVector.fromArray(S, w, to + L);
+            FloatVector w2 = FloatVector.fromArray(S, w, to + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, w, to + 3 * L);
+            FloatVector w4 = FloatVector.fromArray(S, w, to + 4 * L);
+            FloatVector w5 = FloatVector.fromArray(S, w, to + 5 * L);
+            FloatVector w6 = FloatVector.fromArray(S, w, to + 6 * L);
+            FloatVector w7 = FloatVector.fromArray(S, w, to + 7 * L);
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector a4 = a0;
+            FloatVector a5 = a0;
+            FloatVector a6 = a0;
+            FloatVector a7 = a0;
+            for (int x = starts[j], stop = starts[j + 1]; x < stop; x++) {
+                int b = rows[x];
+                float[] row = src;
+                int from = b * dim;
+                if (from + paddedDim > srcEnd) {
+                    row = lastRows;
+                    from = (b - firstLastRow) * paddedDim;
+                }
+                FloatVector g0 = FloatVector.fromArray(S, row, from);
+                FloatVector g1 = FloatVector.fromArray(S, row, from + L);
+                FloatVector g2 = FloatVector.fromArray(S, row, from + 2 * L);
+                FloatVector g3 = FloatVector.fromArray(S, row, from + 3 * L);
+                FloatVector g4 = FloatVector.fromArray(S, row, from + 4 * L);
+                FloatVector g5 = FloatVector.fromArray(S, row, from + 5 * L);
+                FloatVector g6 = FloatVector.fromArray(S, row, from + 6 * L);
+                FloatVector g7 = FloatVector.fromArray(S, row, from + 7 * L);
+                float first = g0.mul(w0).add(g1.mul(w1)).add(g2.mul(w2).add(g3.mul(w3))).reduceLanes(VectorOperators.ADD);
+                float second = g4.mul(w4).add(g5.mul(w5)).add(g6.mul(w6).add(g7.mul(w7))).reduceLanes(VectorOperators.ADD);
+                dots[x] = first + second;
+                FloatVector s = FloatVector.broadcast(S, scales[x]);
+                a0 = g0.fma(s, a0);
+                a1 = g1.fma(s, a1);
+                a2 = g2.fma(s, a2);
+                a3 = g3.fma(s, a3);
+                a4 = g4.fma(s, a4);
+                a5 = g5.fma(s, a5);
+                a6 = g6.fma(s, a6);
+                a7 = g7.fma(s, a7);
+            }
+            a0.intoArray(acc, to);
+            a1.intoArray(acc, to + L);
+            a2.intoArray(acc, to + 2 * L);
+            a3.intoArray(acc, to + 3 * L);
+            a4.intoArray(acc, to + 4 * L);
+            a5.intoArray(acc, to + 5 * L);
+            a6.intoArray(acc, to + 6 * L);
+            a7.intoArray(acc, to + 7 * L);
         }
     }
 
