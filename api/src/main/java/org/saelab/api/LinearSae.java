@@ -641,6 +641,11 @@ public abstract class LinearSae implements Sae {
     public void infer(float[] inputs, int rows, Inference inference, double k, float[] activations) {
         float[] norms = new float[width];
         decoderNorms(norms);
+        if (handEncoder()) {
+            encodeForInference(inputs, rows, norms, activations);
+            selectInference(activations, rows, inference, k);
+            return;
+        }
         float[] centered = new float[inputDim];
         float[] p = parameters.data();
         int bEnc = parameters.bEncOffset();
@@ -665,6 +670,44 @@ public abstract class LinearSae implements Sae {
             }
         }
         selectInference(activations, rows, inference, k);
+    }
+
+    /**
+     * relu(((x − b_dec) · W_enc + b_enc) ⊙ norms) by the training step's kernels, a block of rows
+     * at a time: the same floats as the step's encoder. Its own scratch arrays, so that several
+     * threads may infer at once.
+     */
+    private void encodeForInference(float[] inputs, int rows, float[] norms, float[] activations) {
+        float[] p = parameters.data();
+        int lanes = Kernels.lanes();
+        int padded = (width + lanes - 1) / lanes * lanes;
+        float[] w = new float[inputDim * padded];
+        for (int i = 0; i < inputDim; i++) {
+            System.arraycopy(p, i * width, w, i * padded, width);
+        }
+        float[] bias = Arrays.copyOf(Arrays.copyOfRange(p, parameters.bEncOffset(), parameters.bEncOffset() + width),
+                padded);
+        float[] scales = Arrays.copyOf(norms, padded);
+        int block = Math.min(rows, 4096);
+        float[] centered = new float[block * inputDim];
+        float[] raw = new float[block * width];
+        float[] scaled = new float[block * width];
+        float[] spare = new float[2 * lanes];
+        for (int from = 0; from < rows; from += block) {
+            int n = Math.min(block, rows - from);
+            float[] x = inputs;
+            if (from > 0) {
+                System.arraycopy(inputs, from * inputDim, centered, 0, n * inputDim);
+                x = centered;
+            }
+            Kernels.subtractRow(x, n, inputDim, p, parameters.bDecOffset(), centered);
+            Kernels.affineRows(centered, n, inputDim, w, padded, bias, scales, width, raw, scaled, spare);
+            int out = from * width;
+            for (int e = 0; e < n * width; e++) {
+                float v = scaled[e];
+                activations[out + e] = v > 0 ? v : 0f;
+            }
+        }
     }
 
     /** Zeroes the inactive entries of relu'd dense activations [rows × width]. */
