@@ -14,6 +14,7 @@ import org.saelab.runner.output.AtomicFiles;
 import org.saelab.runner.train.PhaseBenchmark;
 import org.saelab.runner.train.RunExecutor;
 import org.saelab.runner.train.RunOutcome;
+import org.saelab.runner.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +22,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", description = "Time an experiment's training: samples/s, a breakdown by phase, peak heap.")
 final class BenchCommand implements Runnable {
+    /** Steps timed apart at the start of the loop: about where its step time settles (post-case1). */
+    private static final long WARM_STEPS = 1000;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT", description = "default: ${DEFAULT-VALUE}")
     String experimentName = "post-case1";
 
@@ -53,10 +57,31 @@ final class BenchCommand implements Runnable {
                 runSpec.training().batchSize(), Runtime.getRuntime().availableProcessors());
         stdout.flush();
 
-        RunOutcome outcome = executor.run(executor.prepare(runSpec, List.of()), List.of(), metrics);
+        StepClock clock = new StepClock(WARM_STEPS);
+        RunOutcome outcome = executor.run(executor.prepare(runSpec, List.of()), List.of(clock), metrics);
         double trainerSamplesPerSecond = samplesTrained / outcome.trainingSeconds();
-        stdout.printf("training loop (data on a second thread): %.2f s, %,.0f samples/s%n", outcome.trainingSeconds(),
-                trainerSamplesPerSecond);
+        stdout.printf("training loop (data on a second thread after the first %,d steps): %.2f s, %,.0f samples/s%n",
+                Trainer.prefetchAfter(), outcome.trainingSeconds(), trainerSamplesPerSecond);
+        Map<String, Object> loop = new LinkedHashMap<>();
+        if (clock.split()) {
+            stdout.printf("  first %,d steps %.2f s (%.0f µs/step), then %.1f µs/step (%,.0f samples/s)%n",
+                    clock.warmSteps(), clock.warmSeconds(), clock.warmSeconds() / clock.warmSteps() * 1e6,
+                    clock.steadyMicrosPerStep(), runSpec.training().batchSize() / clock.steadyMicrosPerStep() * 1e6);
+            loop.put("warmSteps", clock.warmSteps());
+            loop.put("warmSeconds", clock.warmSeconds());
+            loop.put("steadyMicrosPerStep", clock.steadyMicrosPerStep());
+        }
+        if (clock.threadCpuSeconds() >= 0) {
+            stdout.printf("  training thread CPU %.2f s of %.2f s wall%n", clock.threadCpuSeconds(), clock.wallSeconds());
+            loop.put("trainingThreadCpuSeconds", clock.threadCpuSeconds());
+        }
+        if (clock.compileMillis() >= 0) {
+            stdout.printf("  JIT compilers %.2f s of CPU during the loop; %d garbage collections (%d ms)%n",
+                    clock.compileMillis() / 1e3, clock.collections(), clock.collectionMillis());
+            loop.put("compileSeconds", clock.compileMillis() / 1e3);
+        }
+        loop.put("collections", clock.collections());
+        loop.put("collectionMillis", clock.collectionMillis());
 
         PhaseBenchmark.Phases phases = PhaseBenchmark.run(executor.prepare(runSpec, List.of()), metrics);
         stdout.printf("phases, one thread (%,.0f samples/s):%n", samplesTrained / (phases.total()
@@ -76,6 +101,7 @@ final class BenchCommand implements Runnable {
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("trainingSeconds", outcome.trainingSeconds());
         json.put("samplesPerSecond", trainerSamplesPerSecond);
+        json.put("trainingLoop", loop);
         json.put("phaseSeconds", phases.seconds());
         json.put("peakHeapBytes", peakHeap);
         json.put("javaVersion", System.getProperty("java.version"));
