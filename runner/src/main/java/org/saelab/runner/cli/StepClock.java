@@ -36,8 +36,8 @@ final class StepClock implements TrainingListener {
     public void onStart(long totalSteps, int batchSize) {
         cpuStart = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
         compileStart = compilationMillis();
-        gcStart = totalCollections();
-        gcMillisStart = gcMillis();
+        gcStart = collectorTotal(false);
+        gcMillisStart = collectorTotal(true);
         start = System.nanoTime();
     }
 
@@ -54,8 +54,8 @@ final class StepClock implements TrainingListener {
         this.steps = steps;
         cpu = cpuStart < 0 ? -1 : threads.getCurrentThreadCpuTime() - cpuStart;
         compile = compileStart < 0 ? -1 : compilationMillis() - compileStart;
-        gcCount = totalCollections() - gcStart;
-        gcMillis = gcMillis() - gcMillisStart;
+        gcCount = collectorTotal(false) - gcStart;
+        gcMillis = collectorTotal(true) - gcMillisStart;
     }
 
     /** Whether the run had more steps than the warm-up, so that the split means something. */
@@ -90,14 +90,6 @@ final class StepClock implements TrainingListener {
         return compile;
     }
 
-    private static long totalCollections() {
-        long total = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            total += Math.max(0, gc.getCollectionCount());
-        }
-        return total;
-    }
-
     long collections() {
         return gcCount;
     }
@@ -106,10 +98,11 @@ final class StepClock implements TrainingListener {
         return gcMillis;
     }
 
-    private static long gcMillis() {
+    /** Collections so far over every collector ({@code millis}: their time in ms). */
+    private static long collectorTotal(boolean millis) {
         long total = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            total += Math.max(0, gc.getCollectionTime());
+            total += Math.max(0, millis ? gc.getCollectionTime() : gc.getCollectionCount());
         }
         return total;
     }
