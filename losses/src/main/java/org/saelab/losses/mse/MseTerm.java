@@ -23,7 +23,10 @@ public final class MseTerm implements LossTerm {
     @Override
     public double apply(TrainingState s, Sae sae) {
         int limit = latents == null ? sae.width() : latents;
-        ConfigException.check(limit <= sae.width(), "loss.latents", limit, "must be <= architecture.dSae (" + sae.width() + ")");
+        if (limit > sae.width()) {
+            // the message only on failure: built on every step, it was the step's one allocation
+            ConfigException.check(false, "loss.latents", limit, "must be <= architecture.dSae (" + sae.width() + ")");
+        }
         SparseCode used = s.main;
         float[] recon = s.reconstruction;
         // a k equal to the step's training k is the main code, already selected
