@@ -60,8 +60,10 @@ final class BenchCommand implements Runnable {
         StepClock clock = new StepClock(WARM_STEPS);
         RunOutcome outcome = executor.run(executor.prepare(runSpec, List.of()), List.of(clock), metrics);
         double trainerSamplesPerSecond = samplesTrained / outcome.trainingSeconds();
-        stdout.printf("training loop (data on a second thread after the first %,d steps): %.2f s, %,.0f samples/s%n",
-                Trainer.prefetchAfter(), outcome.trainingSeconds(), trainerSamplesPerSecond);
+        String data = "false".equals(System.getProperty("saelab.prefetch")) ? "data on the training thread"
+                : String.format("data on a second thread after the first %,d steps", Trainer.defaultPrefetchAfter());
+        stdout.printf("training loop (%s): %.2f s, %,.0f samples/s%n", data, outcome.trainingSeconds(),
+                trainerSamplesPerSecond);
         Map<String, Object> loop = new LinkedHashMap<>();
         if (clock.split()) {
             stdout.printf("  first %,d steps %.2f s (%.0f µs/step), then %.1f µs/step (%,.0f samples/s)%n",

@@ -44,7 +44,11 @@ final class Prefetcher implements AutoCloseable {
                         if (closed) {
                             return;
                         }
-                        spins = PRODUCER_NAP_NANOS > 0 ? napProducer(spins) : pause(spins);
+                        if (PRODUCER_NAP_NANOS > 0) {
+                            LockSupport.parkNanos(PRODUCER_NAP_NANOS);
+                        } else {
+                            spins = pause(spins);
+                        }
                     }
                     stream.next(ring[(int) (next % SLOTS)]);
                     produced = next + 1;
@@ -66,11 +70,6 @@ final class Prefetcher implements AutoCloseable {
      * it, wall time 1.01 (no difference beyond the machine's noise).
      */
     static final long PRODUCER_NAP_NANOS = Long.getLong("saelab.producerNap", 100_000);
-
-    private static int napProducer(int spins) {
-        LockSupport.parkNanos(PRODUCER_NAP_NANOS);
-        return spins + 1;
-    }
 
     private static int pause(int spins) {
         if (spins < SPINS) {

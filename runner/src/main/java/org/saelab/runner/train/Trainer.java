@@ -3,6 +3,7 @@ package org.saelab.runner.train;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.saelab.api.Batch;
 import org.saelab.api.BatchStream;
 import org.saelab.api.KSchedule;
@@ -34,8 +35,7 @@ public final class Trainer {
     private final boolean onlyWithIdleCore;
 
     /** Training loops running now, in this JVM (a sweep runs several at once). */
-    private static final java.util.concurrent.atomic.AtomicInteger TRAINING =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger TRAINING = new AtomicInteger();
     /**
      * Steps between two looks for an idle core. Paired 3 times, {@code ./saelab run post-case2
      * --seeds 0,1 --threads 2} (two runs at a time on 2 cores) took 1.23 of the wall time with a
@@ -43,8 +43,8 @@ public final class Trainer {
      */
     private static final long IDLE_CORE_RECHECK = 1000;
 
-    /** Steps trained before the data thread starts. */
-    public static long prefetchAfter() {
+    /** Steps the default constructor trains before the data thread starts. */
+    public static long defaultPrefetchAfter() {
         return PREFETCH_AFTER;
     }
 
@@ -66,13 +66,13 @@ public final class Trainer {
 
     private Trainer(TrainingConfig config, List<TrainingListener> listeners, long prefetchAfter,
             boolean onlyWithIdleCore) {
-        this.onlyWithIdleCore = onlyWithIdleCore;
         this.config = requireNonNull(config, "config is null");
         this.listeners = List.copyOf(listeners);
         if (prefetchAfter < 0) {
             throw new IllegalArgumentException("prefetchAfter = " + prefetchAfter + ": must be >= 0");
         }
         this.prefetchAfter = prefetchAfter;
+        this.onlyWithIdleCore = onlyWithIdleCore;
     }
 
     /**
