@@ -16,14 +16,27 @@ package org.saelab.api;
  * call, three calls in a row, the kernel switches to SIMD for good. Results do not depend on when
  * that happens. {@code -Dsaelab.kernels=simd} uses SIMD from the first call, {@code plain} the
  * twins throughout (see {@link #setMode}).
+ *
+ * <p>Where the native kernels ({@link NativeKernels}: the same operations in C, compiled ahead of
+ * time) are built and the CPU has AVX2 and FMA, the default runs them from the first call instead:
+ * the same floats again, without waiting for the JIT. {@code -Dsaelab.kernels=native} requires
+ * them; {@code java} switches from the twins to SIMD as described above, {@code simd} and
+ * {@code plain} keep to one Java version.
  */
 public final class Kernels {
     private Kernels() {}
 
     /** Which versions of the batch kernels run when the SIMD versions are available. */
     public enum Mode {
-        /** The exact plain loops until the SIMD versions are compiled and faster, then SIMD. */
+        /**
+         * The native kernels when they are available ({@link NativeKernels}); otherwise the exact
+         * plain loops until the SIMD versions are compiled and faster, then SIMD.
+         */
         AUTO,
+        /** The native kernels; {@link #setMode} refuses it when they are not available. */
+        NATIVE,
+        /** The Java kernels: the exact plain loops until the SIMD versions are compiled and faster, then SIMD. */
+        JAVA,
         /** SIMD from the first call. */
         SIMD,
         /** The exact plain loops throughout. */
@@ -42,9 +55,9 @@ public final class Kernels {
         private Switch() {}
 
         private void set(Mode mode) {
-            fixed = mode != Mode.AUTO;
+            fixed = mode != Mode.AUTO && mode != Mode.JAVA;
             faster = 0;
-            simd = mode == Mode.SIMD;
+            simd = mode == Mode.SIMD || mode == Mode.NATIVE;
         }
 
         /** Whether the kernel runs on SIMD. */
@@ -72,15 +85,39 @@ public final class Kernels {
     }
 
     private static volatile Mode mode = modeProperty();
+
+    private static boolean nativeFor(Mode m) {
+        if (m == Mode.NATIVE && !NativeKernels.AVAILABLE) {
+            throw new IllegalStateException("-Dsaelab.kernels=native: the native kernels are " + NativeKernels.status());
+        }
+        return (m == Mode.AUTO || m == Mode.NATIVE) && NativeKernels.AVAILABLE;
+    }
+
+    /** Whether the batch kernels run natively now. */
+    public static boolean nativeInUse() {
+        return nativeOn;
+    }
+
+    /** Whether the native kernels are loaded and run on this CPU. */
+    public static boolean nativeAvailable() {
+        return NativeKernels.AVAILABLE;
+    }
+
+    /** Whether the native kernels are loaded, or why not. */
+    public static String nativeStatus() {
+        return NativeKernels.status();
+    }
     private static final java.util.List<Switch> SWITCHES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static Mode modeProperty() {
         String value = System.getProperty("saelab.kernels", "auto");
         return switch (value) {
             case "auto" -> Mode.AUTO;
+            case "native" -> Mode.NATIVE;
+            case "java" -> Mode.JAVA;
             case "simd" -> Mode.SIMD;
             case "plain" -> Mode.PLAIN;
-            default -> throw new IllegalArgumentException("-Dsaelab.kernels=" + value + ": expected auto, simd or plain");
+            default -> throw new IllegalArgumentException("-Dsaelab.kernels=" + value + ": expected auto, native, java, simd or plain");
         };
     }
 
@@ -109,16 +146,23 @@ public final class Kernels {
      * always run). For tests and benchmarks; runs take {@code -Dsaelab.kernels}.
      */
     public static void setMode(Mode newMode) {
+        nativeOn = nativeFor(newMode);
         mode = newMode;
         for (Switch s : SWITCHES) {
             s.set(newMode);
         }
     }
 
-    /** Whether every batch kernel runs on SIMD (always false without the SIMD versions). */
+    /**
+     * Whether every batch kernel runs on SIMD or natively (always false without the SIMD
+     * versions).
+     */
     public static boolean allSimd() {
         if (!VECTORISED) {
             return false;
+        }
+        if (nativeOn) {
+            return true;
         }
         for (Switch s : SWITCHES) {
             if (!s.simd()) {
@@ -131,6 +175,9 @@ public final class Kernels {
     /** Whether the SIMD versions are in use. */
     public static final boolean VECTORISED = !"false".equals(System.getProperty("saelab.vector"))
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** Whether the batch kernels run natively: the mode allows it and the library is loaded. */
+    private static volatile boolean nativeOn = nativeFor(mode);
 
     /** Lanes of one SIMD vector (1 when not vectorised): padded widths are multiples of it. */
     public static int lanes() {
@@ -177,6 +224,10 @@ public final class Kernels {
 
     /** out[r · dim + i] = x[r · dim + i] − bias[biasFrom + i] for every row r. */
     public static void subtractRow(float[] x, int rows, int dim, float[] bias, int biasFrom, float[] out) {
+        if (nativeOn) {
+            NativeKernels.subtractRow(x, rows, dim, bias, biasFrom, out);
+            return;
+        }
         if (VECTORISED) {
             if (SUBTRACT.simd() || rows <= SLICE || x == out) {
                 SimdKernels.subtractRow(x, rows, dim, bias, biasFrom, out);
@@ -199,6 +250,10 @@ public final class Kernels {
 
     /** acc[accFrom + i] += Σ_r x[r · dim + i] over rows (column sums). */
     public static void addColumnSums(float[] x, int rows, int dim, float[] acc, int accFrom) {
+        if (nativeOn) {
+            NativeKernels.addColumnSums(x, rows, dim, acc, accFrom);
+            return;
+        }
         if (VECTORISED) {
             if (COLUMN_SUMS.simd() || rows <= SLICE) {
                 SimdKernels.addColumnSums(x, rows, dim, acc, accFrom);
@@ -230,6 +285,10 @@ public final class Kernels {
      */
     public static void affineRows(float[] c, int rows, int dim, float[] w, int paddedWidth, float[] bias,
             float[] norms, int width, float[] raw, float[] scaled, float[] spare) {
+        if (nativeOn) {
+            NativeKernels.affineRows(c, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled);
+            return;
+        }
         if (VECTORISED) {
             if (AFFINE.simd() || rows <= SLICE) {
                 SimdKernels.affineRows(c, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled, spare);
@@ -267,6 +326,10 @@ public final class Kernels {
      */
     public static void decodeSortedRows(int[] rowOf, int[] latents, float[] scales, int count, float[] w,
             int paddedDim, float[] bias, int rows, int dim, float[] out, float[] spare) {
+        if (nativeOn) {
+            NativeKernels.decodeSortedRows(rowOf, latents, scales, count, w, paddedDim, bias, rows, dim, out);
+            return;
+        }
         if (VECTORISED) {
             if (DECODE.simd() || rows <= SLICE) {
                 SimdKernels.decodeSortedRows(rowOf, latents, scales, count, w, paddedDim, bias, rows, dim, out, spare);
@@ -308,6 +371,10 @@ public final class Kernels {
      */
     public static void scatterByLatent(int[] starts, int latents, int[] rows, float[] scales, float[] src, int dim,
             int srcEnd, float[] lastRows, int firstLastRow, float[] acc, int paddedDim) {
+        if (nativeOn) {
+            NativeKernels.scatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, acc, paddedDim);
+            return;
+        }
         if (VECTORISED) {
             int entries = starts[latents] - starts[0];
             if (SCATTER.simd() || entries <= SLICE) {
@@ -344,6 +411,11 @@ public final class Kernels {
     public static void dotAndScatterByLatent(int[] starts, int latents, int[] rows, float[] scales, float[] src,
             int dim, int srcEnd, float[] lastRows, int firstLastRow, float[] w, float[] acc, int paddedDim,
             float[] dots) {
+        if (nativeOn) {
+            NativeKernels.dotAndScatterByLatent(starts, latents, rows, scales, src, dim, srcEnd, w, acc, paddedDim,
+                    dots);
+            return;
+        }
         if (VECTORISED) {
             int entries = starts[latents] - starts[0];
             if (DOT_SCATTER.simd() || entries <= SLICE) {
@@ -400,6 +472,9 @@ public final class Kernels {
      * float, the sum in double.
      */
     public static double scaledDifference(float[] a, float[] b, int n, float scale, float[] grad) {
+        if (nativeOn) {
+            return NativeKernels.scaledDifference(a, b, n, scale, grad);
+        }
         if (VECTORISED) {
             if (DIFFERENCE.simd() || n <= SLICE_FLOATS) {
                 return SimdKernels.scaledDifference(a, b, n, scale, grad);

@@ -156,14 +156,15 @@ public final class TopK {
      * The same selection as {@link #selectBatch(float[], int, int, long, float[], SparseCode)},
      * entry for entry, faster when {@code hint} holds the cuts of similar earlier batches (the
      * previous training steps'): see {@link CutHint}. {@code hint} learns this batch's cut; it
-     * never changes the result, only how fast it is found. The fast path runs on the Vector API
-     * (without it, or below 8 latents, this is the exact path).
+     * never changes the result, only how fast it is found. The fast path runs natively (see
+     * {@link NativeKernels}) or on the Vector API when asked for ({@code -Dsaelab.vectorTopK=true});
+     * without either, or below 8 latents, this is the exact path.
      */
     public static void selectBatch(float[] pre, int rows, int width, long keep, float[] scratch, SparseCode out,
             CutHint hint) {
         int n = rows * width;
         // the banded pass matches the exact path's histogram path, so it runs only where that one would
-        if (hint == null || !BANDED_SIMD || width < Simd.LANES || n > Simd.MAX_SIZE || n < HISTOGRAM_MIN_SIZE
+        if (hint == null || !banded() || width < Simd.LANES || n > Simd.MAX_SIZE || n < HISTOGRAM_MIN_SIZE
                 || keep <= 0 || out.count() + keep >= out.capacity() || scratch.length < n) {
             selectBatchExactly(pre, rows, width, keep, scratch, out);
             return;
@@ -308,6 +309,11 @@ public final class TopK {
     /** Whether the banded pass runs on the Vector API (the module is present and vectors hold 8 floats). */
     private static final boolean BANDED_SIMD = Kernels.VECTORISED && Simd.usable();
 
+    /** Whether hinted selections take the banded pass: natively, or on the Vector API where it is usable. */
+    private static boolean banded() {
+        return Kernels.nativeInUse() || BANDED_SIMD;
+    }
+
     /**
      * Float bits of the lowest and highest cut the banded pass looks for: the exact path's
      * histogram buckets 1 (its bucket 0 makes it give up) to 2039 (Float.MAX_VALUE; bucket 2040
@@ -333,7 +339,9 @@ public final class TopK {
     private static float selectInBand(float[] pre, int rows, int width, long keep, int lo, int hi, float[] scratch,
             SparseCode out, CutHint work) {
         int start = out.count();
-        long counted = Simd.gatherBand(pre, rows * width, lo, hi, scratch, out);
+        boolean natively = Kernels.nativeInUse();
+        long counted = natively ? NativeKernels.gatherBand(pre, rows * width, lo, hi, scratch, out)
+                : Simd.gatherBand(pre, rows * width, lo, hi, scratch, out);
         work.countedAbove = -1;
         if (counted < 0) {
             out.setCount(start);
@@ -360,7 +368,11 @@ public final class TopK {
             out.setCount(start);
             return Float.NaN;
         }
-        Simd.keepAtLeast(out, start, cut, width);
+        if (natively) {
+            NativeKernels.keepAtLeast(out, start, cut, width);
+        } else {
+            Simd.keepAtLeast(out, start, cut, width);
+        }
         return cut;
     }
 
@@ -441,9 +453,12 @@ public final class TopK {
         private long missed;
         private long foundAfterMiss;
 
-        /** Whether this JVM uses hints (the Vector API is present, with vectors of 8 floats). */
+        /**
+         * Whether hints are used: the native kernels are in use, or the Vector API's banded pass
+         * is present (vectors of 8 floats) and asked for.
+         */
         public static boolean used() {
-            return BANDED_SIMD;
+            return banded();
         }
 
         /** Calls whose cut was found in the band of this hint. */

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * with and without tails, rows read past their end and from padded copies, ties of zero and
  * negative zero; {@link Kernels} gives the same outputs whichever version runs, including while
  * it runs both (the SIMD version on a slice beside the twin); and a switch goes to SIMD after
- * three faster calls in a row, and only then.
+ * three faster calls in a row, and only then. Where the native kernels are available, they give
+ * the same bits on every shape too ({@link NativeKernelsTest} fails where they should be and are not).
  */
 class ExactKernelsTest {
     private static final int[] DIMS = {1, 3, 8, 16, 50, 64, 65, 130};
@@ -108,6 +109,13 @@ class ExactKernelsTest {
                         String what = "rows " + rows + " dim " + dim + " width " + width;
                         assertBits(raw, raw2, 0, raw.length, what + " raw");
                         assertBits(scaled, scaled2, 0, scaled.length, what + " scaled");
+                        if (Kernels.nativeAvailable()) {
+                            Arrays.fill(raw2, Float.NaN);
+                            Arrays.fill(scaled2, Float.NaN);
+                            NativeKernels.affineRows(c, rows, dim, w, paddedWidth, bias, norms, width, raw2, scaled2);
+                            assertBits(raw, raw2, 0, raw.length, what + " native raw");
+                            assertBits(scaled, scaled2, 0, scaled.length, what + " native scaled");
+                        }
                     }
                 }
             }
@@ -135,6 +143,12 @@ class ExactKernelsTest {
                     ExactKernels.decodeSortedRows(code.rowOf(), code.latents(), code.scales(), code.count(), w,
                             paddedDim, bias, rows, dim, out2);
                     assertBits(out, out2, 0, out.length, "dim " + dim + " rows " + rows);
+                    if (Kernels.nativeAvailable()) {
+                        Arrays.fill(out2, Float.NaN);
+                        NativeKernels.decodeSortedRows(code.rowOf(), code.latents(), code.scales(), code.count(), w,
+                                paddedDim, bias, rows, dim, out2);
+                        assertBits(out, out2, 0, out.length, "native, dim " + dim + " rows " + rows);
+                    }
                 }
             }
         }
@@ -171,12 +185,30 @@ class ExactKernelsTest {
                     for (int j = 0; j < width; j++) {
                         assertBits(acc, acc2, j * paddedDim, j * paddedDim + dim, what + " acc row " + j);
                     }
+                    if (Kernels.nativeAvailable()) {
+                        Arrays.fill(acc2, Float.NaN);
+                        Arrays.fill(dots2, Float.NaN);
+                        NativeKernels.dotAndScatterByLatent(code.starts(), width, code.rows(), code.byLatent(), src,
+                                dim, rows * dim, w, acc2, paddedDim, dots2);
+                        assertBits(dots, dots2, 0, dots.length, what + " native dots");
+                        for (int j = 0; j < width; j++) {
+                            assertBits(acc, acc2, j * paddedDim, j * paddedDim + dim, what + " native acc row " + j);
+                        }
+                    }
                     SimdKernels.scatterByLatent(code.starts(), width, code.rows(), code.byLatent(), src, dim, rows * dim,
                             lastRows, first, acc, paddedDim);
                     ExactKernels.scatterByLatent(code.starts(), width, code.rows(), code.byLatent(), src, dim,
                             rows * dim, lastRows, first, acc2, paddedDim);
                     for (int j = 0; j < width; j++) {
                         assertBits(acc, acc2, j * paddedDim, j * paddedDim + dim, what + " scatter row " + j);
+                    }
+                    if (Kernels.nativeAvailable()) {
+                        Arrays.fill(acc2, Float.NaN);
+                        NativeKernels.scatterByLatent(code.starts(), width, code.rows(), code.byLatent(), src, dim,
+                                rows * dim, acc2, paddedDim);
+                        for (int j = 0; j < width; j++) {
+                            assertBits(acc, acc2, j * paddedDim, j * paddedDim + dim, what + " native scatter row " + j);
+                        }
                     }
                 }
             }
@@ -197,12 +229,23 @@ class ExactKernelsTest {
                     SimdKernels.subtractRow(x, rows, dim, bias, 3, out);
                     ExactKernels.subtractRow(x, rows, dim, bias, 3, out2);
                     assertBits(out, out2, 0, out.length, what + " subtractRow");
+                    if (Kernels.nativeAvailable()) {
+                        float[] out3 = new float[rows * dim];
+                        NativeKernels.subtractRow(x, rows, dim, bias, 3, out3);
+                        assertBits(out, out3, 0, out.length, what + " native subtractRow");
+                    }
 
                     float[] acc = gaussian(dim + 2);
                     float[] acc2 = acc.clone();
                     SimdKernels.addColumnSums(x, rows, dim, acc, 2);
                     ExactKernels.addColumnSums(x, rows, dim, acc2, 2, lanes);
                     assertBits(acc, acc2, 0, acc.length, what + " addColumnSums");
+                    if (Kernels.nativeAvailable()) {
+                        float[] acc3 = acc2.clone();
+                        ExactKernels.addColumnSums(x, rows, dim, acc2, 2, lanes);
+                        NativeKernels.addColumnSums(x, rows, dim, acc3, 2);
+                        assertBits(acc2, acc3, 0, acc.length, what + " native addColumnSums");
+                    }
 
                     int n = rows * dim;
                     float[] b = gaussian(n);
@@ -213,6 +256,13 @@ class ExactKernelsTest {
                     assertBits(grad, grad2, 0, n, what + " scaledDifference gradient");
                     assertEquals(Double.doubleToRawLongBits(total), Double.doubleToRawLongBits(total2),
                             what + " scaledDifference sum " + total + " vs " + total2);
+                    if (Kernels.nativeAvailable()) {
+                        float[] grad3 = new float[n];
+                        double total3 = NativeKernels.scaledDifference(x, b, n, 0.37f, grad3);
+                        assertBits(grad, grad3, 0, n, what + " native scaledDifference gradient");
+                        assertEquals(Double.doubleToRawLongBits(total), Double.doubleToRawLongBits(total3),
+                                what + " native scaledDifference sum " + total + " vs " + total3);
+                    }
                 }
             }
         }
@@ -303,8 +353,12 @@ class ExactKernelsTest {
             Outputs simd = throughKernels(seed);
             Kernels.setMode(Kernels.Mode.PLAIN);
             assertSameOutputs(simd, throughKernels(seed), "plain, seed " + seed);
-            // a fresh AUTO mode runs the twin and the SIMD slice (its first calls are never SIMD alone)
-            Kernels.setMode(Kernels.Mode.AUTO);
+            if (Kernels.nativeAvailable()) {
+                Kernels.setMode(Kernels.Mode.NATIVE);
+                assertSameOutputs(simd, throughKernels(seed), "native, seed " + seed);
+            }
+            // a fresh JAVA mode runs the twin and the SIMD slice (its first calls are never SIMD alone)
+            Kernels.setMode(Kernels.Mode.JAVA);
             assertSameOutputs(simd, throughKernels(seed), "switching, seed " + seed);
         }
     }

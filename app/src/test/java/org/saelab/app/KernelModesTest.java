@@ -20,7 +20,8 @@ import org.saelab.runner.wiring.PluginRegistry;
 
 /**
  * A run trains to the same floats, bit for bit, on the SIMD kernels, on their exact plain twins,
- * and switching from the twins to SIMD part-way (the default): BatchTopK with mse and auxk on
+ * switching from the twins to SIMD part-way, on the native kernels where they are available, and
+ * on the default: BatchTopK with mse and auxk on
  * post20, matryoshka with three prefixes, and a width whose rows end mid-vector.
  */
 class KernelModesTest {
@@ -45,8 +46,15 @@ class KernelModesTest {
         RunOutcome simd = train(Kernels.Mode.SIMD, architecture, loss);
         assertTrue(Kernels.allSimd() || !Kernels.VECTORISED, "SIMD mode ran the SIMD kernels");
         RunOutcome plain = train(Kernels.Mode.PLAIN, architecture, loss);
-        RunOutcome auto = train(Kernels.Mode.AUTO, architecture, loss);
+        RunOutcome auto = train(Kernels.Mode.JAVA, architecture, loss);
         float[] expected = simd.sae().parameters().data();
+        RunOutcome byDefault = train(Kernels.Mode.AUTO, architecture, loss);
+        assertBits(expected, byDefault.sae().parameters().data(), "parameters, default kernels");
+        if (Kernels.nativeAvailable()) {
+            RunOutcome natively = train(Kernels.Mode.NATIVE, architecture, loss);
+            assertBits(expected, natively.sae().parameters().data(), "parameters, native kernels");
+            assertBits(simd.losses(), natively.losses(), "losses, native kernels");
+        }
         assertBits(expected, plain.sae().parameters().data(), "parameters, plain twins");
         assertBits(expected, auto.sae().parameters().data(), "parameters, switched part-way");
         assertBits(simd.losses(), plain.losses(), "losses, plain twins");

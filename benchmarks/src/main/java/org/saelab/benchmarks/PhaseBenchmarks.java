@@ -38,6 +38,10 @@ public class PhaseBenchmarks {
     @Param({"post"})
     String shape;
 
+    /** Which kernels run: {@code native} (C, where built) or {@code simd} (the Java Vector API). */
+    @Param({"native", "simd"})
+    String kernels;
+
     private BatchTopKSae sae;
     private List<LossTerm> terms;
     private TrainingState state;
@@ -46,8 +50,8 @@ public class PhaseBenchmarks {
 
     @Setup
     public void setUp() {
-        // the SIMD kernels from the first call: a benchmark times them, not the switch from their twins
-        org.saelab.api.Kernels.setMode(org.saelab.api.Kernels.Mode.SIMD);
+        // the SIMD or native kernels from the first call: a benchmark times them, not the switch from the twins
+        org.saelab.api.Kernels.setMode(org.saelab.api.Kernels.Mode.valueOf(kernels.toUpperCase(java.util.Locale.ROOT)));
         Shape s = Shape.named(shape);
         sae = s.sae();
         terms = s.terms();

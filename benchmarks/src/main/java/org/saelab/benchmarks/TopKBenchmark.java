@@ -49,6 +49,10 @@ public class TopKBenchmark {
     @Param({"reference", "exact", "hint"})
     String path;
 
+    /** Which kernels run the hinted path: {@code native} (C, where built) or {@code simd} (the Java Vector API). */
+    @Param({"native", "simd"})
+    String kernels;
+
     private float[][] recorded;
     private int rows;
     private int width;
@@ -60,6 +64,7 @@ public class TopKBenchmark {
 
     @Setup
     public void setUp() {
+        org.saelab.api.Kernels.setMode(org.saelab.api.Kernels.Mode.valueOf(kernels.toUpperCase(java.util.Locale.ROOT)));
         Shape s = Shape.named(shape);
         boolean large = shape.equals("large");
         // the large shape's steps take a while: few of them

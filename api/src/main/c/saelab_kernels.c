@@ -1,0 +1,675 @@
+/*
+ * Native versions of the batch kernels of org.saelab.api.Kernels, for CPUs with AVX2 and FMA.
+ *
+ * Every output lane is computed by the same float operations, in the same order, as the lane of
+ * the Java SIMD kernel (org.saelab.api.SimdKernels with 8-float vectors) and its plain twin
+ * (org.saelab.api.ExactKernels): one fused multiply-add where the lane fuses one, the same partial
+ * sums, lane reductions from lane 0 on, starting from +0. So a run gives the same floats, bit for
+ * bit, whichever of the three runs. The file is compiled with -ffp-contract=off so that the
+ * compiler adds no fusions of its own.
+ *
+ * What differs is the memory traffic: rows are read and written to their end with masked loads
+ * and stores instead of whole padded vectors, so no row reads past its end and padding is not
+ * computed. Lanes past a row's end only ever meet zero weights in the Java version; their
+ * products are zeros, which leave the lane reductions unchanged (a reduction that starts from +0
+ * gives the same result for +0 and -0 lanes).
+ *
+ * Index arguments are checked: a kernel returns a negative code instead of reading out of
+ * bounds, and the Java side turns it into an exception.
+ */
+#include <jni.h>
+#include <stdint.h>
+#include <string.h>
+#include <immintrin.h>
+
+#define L 8
+
+#define BAD_INDEX (-1)
+
+/* ---------------------------------------------------------------------------------------------
+ * The kernels, compiled for AVX2 and FMA. Only called after cpuSupported() said yes.
+ * ------------------------------------------------------------------------------------------- */
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
+/* The mask of the first n lanes (0 <= n <= 8). */
+static inline __m256i first_lanes(int n) {
+    static const int32_t ramp[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+    return _mm256_loadu_si256((const __m256i *) (ramp + 8 - n));
+}
+
+/* Sum of the lanes from lane 0 on, starting from +0, in float. */
+static inline float reduce_in_order(__m256 v) {
+    float lanes[L];
+    _mm256_storeu_ps(lanes, v);
+    float s = 0.0f;
+    for (int l = 0; l < L; l++) {
+        s += lanes[l];
+    }
+    return s;
+}
+
+static void k_subtract_row(const float *x, int rows, int dim, const float *bias, float *out) {
+    int bound = dim - dim % L;
+    for (int r = 0; r < rows; r++) {
+        const float *in = x + (size_t) r * dim;
+        float *o = out + (size_t) r * dim;
+        int i = 0;
+        for (; i < bound; i += L) {
+            _mm256_storeu_ps(o + i, _mm256_sub_ps(_mm256_loadu_ps(in + i), _mm256_loadu_ps(bias + i)));
+        }
+        for (; i < dim; i++) {
+            o[i] = in[i] - bias[i];
+        }
+    }
+}
+
+static void k_add_column_sums(const float *x, int rows, int dim, float *acc) {
+    int bound = dim - dim % L;
+    int i = 0;
+    for (; i < bound; i += L) {
+        __m256 s0 = _mm256_setzero_ps();
+        __m256 s1 = _mm256_setzero_ps();
+        int r = 0;
+        for (; r + 2 <= rows; r += 2) {
+            s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + (size_t) r * dim + i));
+            s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + (size_t) (r + 1) * dim + i));
+        }
+        if (r < rows) {
+            s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + (size_t) r * dim + i));
+        }
+        _mm256_storeu_ps(acc + i, _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_loadu_ps(acc + i)));
+    }
+    for (; i < dim; i++) {
+        float s = 0.0f;
+        for (int r = 0; r < rows; r++) {
+            s += x[(size_t) r * dim + i];
+        }
+        acc[i] += s;
+    }
+}
+
+/* Stores the first n lanes of v at p. */
+static inline void store_lanes(float *p, __m256 v, int n) {
+    if (n >= L) {
+        _mm256_storeu_ps(p, v);
+    } else {
+        _mm256_maskstore_ps(p, first_lanes(n), v);
+    }
+}
+
+/* Loads the first n lanes at p, zeros in the others. */
+static inline __m256 load_lanes(const float *p, int n) {
+    if (n >= L) {
+        return _mm256_loadu_ps(p);
+    }
+    return _mm256_maskload_ps(p, first_lanes(n));
+}
+
+/*
+ * raw[r, j] = bias[j] + sum_i c[r, i] w[i, j] (one FMA per input, in order); scaled = raw * norms.
+ * Four rows and up to three vectors of latents at a time: twelve independent FMA chains.
+ */
+static void k_affine_rows(const float *c, int rows, int dim, const float *w, int paddedWidth, const float *bias,
+        const float *norms, int width, float *raw, float *scaled) {
+    int blocks = (width + L - 1) / L;
+    for (int v0 = 0; v0 < blocks; v0 += 3) {
+        int nb = blocks - v0 < 3 ? blocks - v0 : 3;
+        int col = v0 * L;
+        __m256 b0 = _mm256_loadu_ps(bias + col);
+        __m256 b1 = nb > 1 ? _mm256_loadu_ps(bias + col + L) : b0;
+        __m256 b2 = nb > 2 ? _mm256_loadu_ps(bias + col + 2 * L) : b0;
+        __m256 n0 = _mm256_loadu_ps(norms + col);
+        __m256 n1 = nb > 1 ? _mm256_loadu_ps(norms + col + L) : n0;
+        __m256 n2 = nb > 2 ? _mm256_loadu_ps(norms + col + 2 * L) : n0;
+        int c0 = width - col;
+        int c1 = c0 - L;
+        int c2 = c0 - 2 * L;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            __m256 a00 = b0, a01 = b1, a02 = b2;
+            __m256 a10 = b0, a11 = b1, a12 = b2;
+            __m256 a20 = b0, a21 = b1, a22 = b2;
+            __m256 a30 = b0, a31 = b1, a32 = b2;
+            const float *x = c + (size_t) r * dim;
+            const float *wi = w + col;
+            for (int i = 0; i < dim; i++, wi += paddedWidth) {
+                __m256 w0 = _mm256_loadu_ps(wi);
+                __m256 w1 = _mm256_loadu_ps(wi + (nb > 1 ? L : 0));
+                __m256 w2 = _mm256_loadu_ps(wi + (nb > 2 ? 2 * L : 0));
+                __m256 v = _mm256_broadcast_ss(x + i);
+                a00 = _mm256_fmadd_ps(w0, v, a00);
+                a01 = _mm256_fmadd_ps(w1, v, a01);
+                a02 = _mm256_fmadd_ps(w2, v, a02);
+                v = _mm256_broadcast_ss(x + dim + i);
+                a10 = _mm256_fmadd_ps(w0, v, a10);
+                a11 = _mm256_fmadd_ps(w1, v, a11);
+                a12 = _mm256_fmadd_ps(w2, v, a12);
+                v = _mm256_broadcast_ss(x + 2 * dim + i);
+                a20 = _mm256_fmadd_ps(w0, v, a20);
+                a21 = _mm256_fmadd_ps(w1, v, a21);
+                a22 = _mm256_fmadd_ps(w2, v, a22);
+                v = _mm256_broadcast_ss(x + 3 * dim + i);
+                a30 = _mm256_fmadd_ps(w0, v, a30);
+                a31 = _mm256_fmadd_ps(w1, v, a31);
+                a32 = _mm256_fmadd_ps(w2, v, a32);
+            }
+            __m256 acc[4][3] = {{a00, a01, a02}, {a10, a11, a12}, {a20, a21, a22}, {a30, a31, a32}};
+            for (int q = 0; q < 4; q++) {
+                size_t at = (size_t) (r + q) * width + col;
+                store_lanes(raw + at, acc[q][0], c0);
+                store_lanes(scaled + at, _mm256_mul_ps(acc[q][0], n0), c0);
+                if (nb > 1) {
+                    store_lanes(raw + at + L, acc[q][1], c1);
+                    store_lanes(scaled + at + L, _mm256_mul_ps(acc[q][1], n1), c1);
+                }
+                if (nb > 2) {
+                    store_lanes(raw + at + 2 * L, acc[q][2], c2);
+                    store_lanes(scaled + at + 2 * L, _mm256_mul_ps(acc[q][2], n2), c2);
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            __m256 a0 = b0, a1 = b1, a2 = b2;
+            const float *x = c + (size_t) r * dim;
+            const float *wi = w + col;
+            for (int i = 0; i < dim; i++, wi += paddedWidth) {
+                __m256 v = _mm256_broadcast_ss(x + i);
+                a0 = _mm256_fmadd_ps(_mm256_loadu_ps(wi), v, a0);
+                a1 = _mm256_fmadd_ps(_mm256_loadu_ps(wi + (nb > 1 ? L : 0)), v, a1);
+                a2 = _mm256_fmadd_ps(_mm256_loadu_ps(wi + (nb > 2 ? 2 * L : 0)), v, a2);
+            }
+            size_t at = (size_t) r * width + col;
+            store_lanes(raw + at, a0, c0);
+            store_lanes(scaled + at, _mm256_mul_ps(a0, n0), c0);
+            if (nb > 1) {
+                store_lanes(raw + at + L, a1, c1);
+                store_lanes(scaled + at + L, _mm256_mul_ps(a1, n1), c1);
+            }
+            if (nb > 2) {
+                store_lanes(raw + at + 2 * L, a2, c2);
+                store_lanes(scaled + at + 2 * L, _mm256_mul_ps(a2, n2), c2);
+            }
+        }
+    }
+}
+
+#define INLINE static inline __attribute__((always_inline))
+
+/* One row's nv (a constant after inlining) vectors of the decode: bias, then one FMA per entry. */
+INLINE void decode_row(const int32_t *latents, const float *scales, int e, int last, const float *w, int paddedDim,
+        const float *bias, int v0, int nv, int dim, float *o) {
+    __m256 a[8];
+    for (int v = 0; v < nv; v++) {
+        a[v] = _mm256_loadu_ps(bias + (v0 + v) * L);
+    }
+    for (int x = e; x < last; x++) {
+        const float *from = w + (size_t) latents[x] * paddedDim + v0 * L;
+        __m256 s = _mm256_set1_ps(scales[x]);
+        for (int v = 0; v < nv; v++) {
+            a[v] = _mm256_fmadd_ps(_mm256_loadu_ps(from + v * L), s, a[v]);
+        }
+    }
+    for (int v = 0; v < nv - 1; v++) {
+        _mm256_storeu_ps(o + (v0 + v) * L, a[v]);
+    }
+    int at = (v0 + nv - 1) * L;
+    store_lanes(o + at, a[nv - 1], dim - at);
+}
+
+/* Rows of the decode with nv vectors from vector v0 on (nv a constant after inlining). */
+INLINE int decode_rows(const int32_t *rowOf, const int32_t *latents, const float *scales, int count, const float *w,
+        int paddedDim, int wRows, const float *bias, int rows, int dim, float *out, int v0, int nv) {
+    int e = 0;
+    for (int b = 0; b < rows; b++) {
+        int last = e;
+        while (last < count && rowOf[last] == b) {
+            int j = latents[last];
+            if (j < 0 || j >= wRows) {
+                return BAD_INDEX;
+            }
+            last++;
+        }
+        decode_row(latents, scales, e, last, w, paddedDim, bias, v0, nv, dim, out + (size_t) b * dim);
+        e = last;
+    }
+    return e == count ? 0 : BAD_INDEX;
+}
+
+/*
+ * out row b = bias + sum of scales[e] * w row latents[e] over the entries of row b (sorted by row),
+ * one FMA per entry in order; up to eight vectors of the row in registers at a time.
+ */
+static int k_decode_sorted_rows(const int32_t *rowOf, const int32_t *latents, const float *scales, int count,
+        const float *w, int paddedDim, int wRows, const float *bias, int rows, int dim, float *out) {
+    int vectors = (dim + L - 1) / L;
+    for (int v0 = 0; v0 < vectors; v0 += 8) {
+        int nv = vectors - v0 < 8 ? vectors - v0 : 8;
+        int status;
+        switch (nv) {
+            case 1: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 1); break;
+            case 2: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 2); break;
+            case 3: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 3); break;
+            case 4: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 4); break;
+            case 5: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 5); break;
+            case 6: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 6); break;
+            case 7: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 7); break;
+            default: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 8); break;
+        }
+        if (status < 0) {
+            return status;
+        }
+    }
+    return 0;
+}
+
+/*
+ * One latent's entries over nv vectors from vector v0 on (nv a constant after inlining): acc +=
+ * scale * row, and with w the dots. dim - v0 * L > (nv - 1) * L: only the last vector may be partial.
+ */
+INLINE int scatter_latent(int first, int stop, const int32_t *rows, const float *scales, const float *src, int dim,
+        int srcRows, const float *wj, float *to, float *dots, int v0, int nv) {
+    __m256 a[8];
+    __m256 wv[8];
+    for (int v = 0; v < 8; v++) {
+        a[v] = _mm256_setzero_ps();
+        wv[v] = v < nv && wj ? _mm256_loadu_ps(wj + (v0 + v) * L) : _mm256_setzero_ps();
+    }
+    int tail = dim - (v0 + nv - 1) * L;
+    __m256i tailMask = first_lanes(tail > L ? L : tail);
+    for (int x = first; x < stop; x++) {
+        int b = rows[x];
+        if (b < 0 || b >= srcRows) {
+            return BAD_INDEX;
+        }
+        const float *row = src + (size_t) b * dim + v0 * L;
+        __m256 g[8];
+        for (int v = 0; v < 8; v++) {
+            g[v] = v < nv - 1 ? _mm256_loadu_ps(row + v * L)
+                    : v == nv - 1 ? _mm256_maskload_ps(row + v * L, tailMask) : _mm256_setzero_ps();
+        }
+        if (wj) {
+            __m256 p0 = _mm256_mul_ps(g[0], wv[0]);
+            __m256 p1 = _mm256_mul_ps(g[1], wv[1]);
+            __m256 p2 = _mm256_mul_ps(g[2], wv[2]);
+            __m256 p3 = _mm256_mul_ps(g[3], wv[3]);
+            float block = reduce_in_order(_mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3)));
+            float dot = v0 == 0 ? block : dots[x] + block;
+            if (nv > 4) {
+                __m256 p4 = _mm256_mul_ps(g[4], wv[4]);
+                __m256 p5 = _mm256_mul_ps(g[5], wv[5]);
+                __m256 p6 = _mm256_mul_ps(g[6], wv[6]);
+                __m256 p7 = _mm256_mul_ps(g[7], wv[7]);
+                dot = dot + reduce_in_order(_mm256_add_ps(_mm256_add_ps(p4, p5), _mm256_add_ps(p6, p7)));
+            }
+            dots[x] = dot;
+        }
+        __m256 s = _mm256_set1_ps(scales[x]);
+        for (int v = 0; v < nv; v++) {
+            a[v] = _mm256_fmadd_ps(g[v], s, a[v]);
+        }
+    }
+    for (int v = 0; v < nv; v++) {
+        _mm256_storeu_ps(to + (v0 + v) * L, a[v]);
+    }
+    return 0;
+}
+
+/*
+ * acc row j = sum of scales[x] * src row rows[x] over x in [starts[j], starts[j + 1]), one FMA
+ * per entry in order from zero; with w, also dots[x] = <src row rows[x], w row j>, summed per
+ * block of four vectors as ((g0 w0 + g1 w1) + (g2 w2 + g3 w3)), its lanes from lane 0 on, the
+ * blocks in order. acc's padding is written with zeros.
+ */
+static int k_scatter_by_latent(const int32_t *starts, int latents, const int32_t *rows, const float *scales,
+        const float *src, int dim, int srcRows, const float *w, float *acc, int paddedDim, float *dots, int entries) {
+    int vectors = (dim + L - 1) / L;
+    for (int j = 0; j < latents; j++) {
+        int first = starts[j];
+        int stop = starts[j + 1];
+        if (first < 0 || stop < first || stop > entries) {
+            return BAD_INDEX;
+        }
+        float *to = acc + (size_t) j * paddedDim;
+        const float *wj = w ? w + (size_t) j * paddedDim : 0;
+        /* two blocks (eight vectors) in registers at a time */
+        for (int v0 = 0; v0 < vectors; v0 += 8) {
+            int nv = vectors - v0 < 8 ? vectors - v0 : 8;
+            int status;
+            switch (nv) {
+                case 1: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 1); break;
+                case 2: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 2); break;
+                case 3: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 3); break;
+                case 4: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 4); break;
+                case 5: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 5); break;
+                case 6: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 6); break;
+                case 7: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 7); break;
+                default: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 8); break;
+            }
+            if (status < 0) {
+                return status;
+            }
+        }
+        for (int i = vectors * L; i < paddedDim; i++) {
+            to[i] = 0.0f;
+        }
+    }
+    return 0;
+}
+
+/*
+ * grad = scale * (a - b); returns the sum of the float squares in double: lanes 0-3 and 4-7 of
+ * each vector summed apart in double, the two added lane by lane, lanes from lane 0 on, then the
+ * tail in order.
+ */
+static double k_scaled_difference(const float *a, const float *b, int n, float scale, float *grad) {
+    __m256 sv = _mm256_set1_ps(scale);
+    __m256d s0 = _mm256_setzero_pd();
+    __m256d s1 = _mm256_setzero_pd();
+    int bound = n - n % L;
+    int i = 0;
+    for (; i < bound; i += L) {
+        __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+        _mm256_storeu_ps(grad + i, _mm256_mul_ps(d, sv));
+        __m256 sq = _mm256_mul_ps(d, d);
+        s0 = _mm256_add_pd(s0, _mm256_cvtps_pd(_mm256_castps256_ps128(sq)));
+        s1 = _mm256_add_pd(s1, _mm256_cvtps_pd(_mm256_extractf128_ps(sq, 1)));
+    }
+    double lanes[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(s0, s1));
+    double total = 0.0;
+    for (int l = 0; l < 4; l++) {
+        total += lanes[l];
+    }
+    for (; i < n; i++) {
+        float d = a[i] - b[i];
+        grad[i] = scale * d;
+        float sq = d * d;
+        total += (double) sq;
+    }
+    return total;
+}
+
+
+/* ---------------------------------------------------------------------------------------------
+ * The banded pass of the batch top-k selection (org.saelab.api.TopK): the same contract as its
+ * Java version, TopK.Simd.gatherBand and keepAtLeast. Float bits are compared as signed ints.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Row m: the lanes set in mask m in increasing order, then zeros. */
+static int32_t pack_table[256][L];
+
+static void fill_pack_table(void) {
+    for (int mask = 0; mask < 256; mask++) {
+        int at = 0;
+        for (int lane = 0; lane < L; lane++) {
+            if (mask >> lane & 1) {
+                pack_table[mask][at++] = lane;
+            }
+        }
+        for (; at < L; at++) {
+            pack_table[mask][at] = 0;
+        }
+    }
+}
+
+/*
+ * Appends every entry of pre[0, n) whose bits are >= lo to (latents, values) from start on (its
+ * flat index and value), then copies the appended values whose bits are <= hi into scratch (of
+ * scratchLength floats). Returns (count above hi << 32) | copied, or -1 when the arrays may lack
+ * room. The entries appended end at start + above + copied.
+ */
+static int64_t k_gather_band(const float *pre, int n, int32_t lo, int32_t hi, float *scratch, int scratchLength,
+        int32_t *latents, float *values, int start, int capacity) {
+    int c = start;
+    __m256i lov = _mm256_set1_epi32(lo - 1);
+    int e = 0;
+    for (; e + 4 * L <= n; e += 4 * L) {
+        __m256i x0 = _mm256_castps_si256(_mm256_loadu_ps(pre + e));
+        __m256i x1 = _mm256_castps_si256(_mm256_loadu_ps(pre + e + L));
+        __m256i x2 = _mm256_castps_si256(_mm256_loadu_ps(pre + e + 2 * L));
+        __m256i x3 = _mm256_castps_si256(_mm256_loadu_ps(pre + e + 3 * L));
+        int m0 = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(x0, lov)));
+        int m1 = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(x1, lov)));
+        int m2 = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(x2, lov)));
+        int m3 = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(x3, lov)));
+        if ((m0 | m1 | m2 | m3) == 0) {
+            continue;
+        }
+        if (c > capacity - 4 * L) {
+            return -1;
+        }
+        __m256i order;
+        order = _mm256_loadu_si256((const __m256i *) pack_table[m0]);
+        _mm256_storeu_si256((__m256i *) (values + c), _mm256_permutevar8x32_epi32(x0, order));
+        _mm256_storeu_si256((__m256i *) (latents + c), _mm256_add_epi32(order, _mm256_set1_epi32(e)));
+        c += __builtin_popcount(m0);
+        order = _mm256_loadu_si256((const __m256i *) pack_table[m1]);
+        _mm256_storeu_si256((__m256i *) (values + c), _mm256_permutevar8x32_epi32(x1, order));
+        _mm256_storeu_si256((__m256i *) (latents + c), _mm256_add_epi32(order, _mm256_set1_epi32(e + L)));
+        c += __builtin_popcount(m1);
+        order = _mm256_loadu_si256((const __m256i *) pack_table[m2]);
+        _mm256_storeu_si256((__m256i *) (values + c), _mm256_permutevar8x32_epi32(x2, order));
+        _mm256_storeu_si256((__m256i *) (latents + c), _mm256_add_epi32(order, _mm256_set1_epi32(e + 2 * L)));
+        c += __builtin_popcount(m2);
+        order = _mm256_loadu_si256((const __m256i *) pack_table[m3]);
+        _mm256_storeu_si256((__m256i *) (values + c), _mm256_permutevar8x32_epi32(x3, order));
+        _mm256_storeu_si256((__m256i *) (latents + c), _mm256_add_epi32(order, _mm256_set1_epi32(e + 3 * L)));
+        c += __builtin_popcount(m3);
+    }
+    for (; e < n; e++) {
+        float value = pre[e];
+        int32_t bits;
+        memcpy(&bits, &value, sizeof bits);
+        if (bits >= lo) {
+            if (c == capacity) {
+                return -1;
+            }
+            values[c] = value;
+            latents[c] = e;
+            c++;
+        }
+    }
+    __m256i hiv = _mm256_set1_epi32(hi);
+    int band = 0;
+    int i = start;
+    for (; i + L <= c && band + L <= scratchLength; i += L) {
+        __m256i x = _mm256_loadu_si256((const __m256i *) (values + i));
+        int inBand = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(hiv, x)))
+                | _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(hiv, x)));
+        __m256i order = _mm256_loadu_si256((const __m256i *) pack_table[inBand]);
+        _mm256_storeu_si256((__m256i *) (scratch + band), _mm256_permutevar8x32_epi32(x, order));
+        band += __builtin_popcount(inBand);
+    }
+    for (; i < c; i++) {
+        int32_t bits;
+        memcpy(&bits, values + i, sizeof bits);
+        if (bits <= hi) {
+            if (band == scratchLength) {
+                return -1;
+            }
+            scratch[band++] = values[i];
+        }
+    }
+    return (int64_t) (c - start - band) << 32 | band;
+}
+
+/*
+ * Keeps the entries [start, end) whose value is >= cut (a positive cut: bits in [cut's, infinity's]),
+ * splitting their flat indices into rows and latents; returns the new end.
+ */
+static int k_keep_at_least(int32_t *rows, int32_t *latents, float *values, int start, int end, float cut, int width) {
+    int32_t cutBits;
+    memcpy(&cutBits, &cut, sizeof cutBits);
+    const int32_t infinityBits = 0x7f800000;
+    double inverse = 1.0 / width;
+    int w = start;
+    for (int i = start; i < end; i++) {
+        float value = values[i];
+        int32_t bits;
+        memcpy(&bits, &value, sizeof bits);
+        int32_t flat = latents[i];
+        int32_t row = (int32_t) (flat * inverse);
+        int32_t latent = flat - row * width;
+        /* the product may round to one below or above the quotient */
+        row += (latent >= width) - (latent < 0);
+        latent = flat - row * width;
+        rows[w] = row;
+        latents[w] = latent;
+        values[w] = value;
+        w += bits >= cutBits && bits <= infinityBits;
+    }
+    return w;
+}
+
+#pragma GCC pop_options
+
+/* ---------------------------------------------------------------------------------------------
+ * JNI entry points (class org.saelab.api.NativeKernels). Compiled without AVX2, so that
+ * cpuSupported() can run anywhere. The Java side checks array lengths before each call.
+ * ------------------------------------------------------------------------------------------- */
+
+#define CRIT(env, array) ((array) ? (*(env))->GetPrimitiveArrayCritical((env), (array), 0) : 0)
+#define UNCRIT(env, array, ptr) do { if (array) (*(env))->ReleasePrimitiveArrayCritical((env), (array), (ptr), 0); } while (0)
+
+JNIEXPORT jboolean JNICALL Java_org_saelab_api_NativeKernels_cpuSupported(JNIEnv *env, jclass cls) {
+    __builtin_cpu_init();
+    fill_pack_table();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_subtractRow0(JNIEnv *env, jclass cls, jfloatArray x,
+        jint rows, jint dim, jfloatArray bias, jint biasFrom, jfloatArray out) {
+    float *px = CRIT(env, x);
+    float *pb = CRIT(env, bias);
+    float *po = (*env)->IsSameObject(env, x, out) ? px : CRIT(env, out);
+    k_subtract_row(px, rows, dim, pb + biasFrom, po);
+    if (po != px) {
+        UNCRIT(env, out, po);
+    }
+    UNCRIT(env, bias, pb);
+    UNCRIT(env, x, px);
+}
+
+JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_addColumnSums0(JNIEnv *env, jclass cls, jfloatArray x,
+        jint rows, jint dim, jfloatArray acc, jint accFrom) {
+    float *px = CRIT(env, x);
+    float *pa = CRIT(env, acc);
+    k_add_column_sums(px, rows, dim, pa + accFrom);
+    UNCRIT(env, acc, pa);
+    UNCRIT(env, x, px);
+}
+
+JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_affineRows0(JNIEnv *env, jclass cls, jfloatArray c,
+        jint rows, jint dim, jfloatArray w, jint paddedWidth, jfloatArray bias, jfloatArray norms, jint width,
+        jfloatArray raw, jfloatArray scaled) {
+    float *pc = CRIT(env, c);
+    float *pw = CRIT(env, w);
+    float *pb = CRIT(env, bias);
+    float *pn = CRIT(env, norms);
+    float *pr = CRIT(env, raw);
+    float *ps = CRIT(env, scaled);
+    k_affine_rows(pc, rows, dim, pw, paddedWidth, pb, pn, width, pr, ps);
+    UNCRIT(env, scaled, ps);
+    UNCRIT(env, raw, pr);
+    UNCRIT(env, norms, pn);
+    UNCRIT(env, bias, pb);
+    UNCRIT(env, w, pw);
+    UNCRIT(env, c, pc);
+}
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_decodeSortedRows0(JNIEnv *env, jclass cls,
+        jintArray rowOf, jintArray latents, jfloatArray scales, jint count, jfloatArray w, jint paddedDim,
+        jfloatArray bias, jint rows, jint dim, jfloatArray out) {
+    jint wRows = (*env)->GetArrayLength(env, w) / paddedDim;
+    int32_t *pr = CRIT(env, rowOf);
+    int32_t *pl = CRIT(env, latents);
+    float *ps = CRIT(env, scales);
+    float *pw = CRIT(env, w);
+    float *pb = CRIT(env, bias);
+    float *po = CRIT(env, out);
+    int status = k_decode_sorted_rows(pr, pl, ps, count, pw, paddedDim, wRows, pb, rows, dim, po);
+    UNCRIT(env, out, po);
+    UNCRIT(env, bias, pb);
+    UNCRIT(env, w, pw);
+    UNCRIT(env, scales, ps);
+    UNCRIT(env, latents, pl);
+    UNCRIT(env, rowOf, pr);
+    return status;
+}
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_scatterByLatent0(JNIEnv *env, jclass cls,
+        jintArray starts, jint latents, jintArray rows, jfloatArray scales, jfloatArray src, jint dim,
+        jint srcRows, jfloatArray w, jfloatArray acc, jint paddedDim, jfloatArray dots) {
+    jint entries = (*env)->GetArrayLength(env, rows);
+    jint scaleCount = (*env)->GetArrayLength(env, scales);
+    if (scaleCount < entries) {
+        entries = scaleCount;
+    }
+    if (dots) {
+        jint dotCount = (*env)->GetArrayLength(env, dots);
+        if (dotCount < entries) {
+            entries = dotCount;
+        }
+    }
+    int32_t *pst = CRIT(env, starts);
+    int32_t *pr = CRIT(env, rows);
+    float *ps = CRIT(env, scales);
+    float *psrc = CRIT(env, src);
+    float *pw = CRIT(env, w);
+    float *pa = CRIT(env, acc);
+    float *pd = CRIT(env, dots);
+    int status = k_scatter_by_latent(pst, latents, pr, ps, psrc, dim, srcRows, pw, pa, paddedDim, pd, entries);
+    UNCRIT(env, dots, pd);
+    UNCRIT(env, acc, pa);
+    UNCRIT(env, w, pw);
+    UNCRIT(env, src, psrc);
+    UNCRIT(env, scales, ps);
+    UNCRIT(env, rows, pr);
+    UNCRIT(env, starts, pst);
+    return status;
+}
+
+JNIEXPORT jdouble JNICALL Java_org_saelab_api_NativeKernels_scaledDifference0(JNIEnv *env, jclass cls,
+        jfloatArray a, jfloatArray b, jint n, jfloat scale, jfloatArray grad) {
+    float *pa = CRIT(env, a);
+    float *pb = CRIT(env, b);
+    float *pg = CRIT(env, grad);
+    double total = k_scaled_difference(pa, pb, n, scale, pg);
+    UNCRIT(env, grad, pg);
+    UNCRIT(env, b, pb);
+    UNCRIT(env, a, pa);
+    return total;
+}
+
+JNIEXPORT jlong JNICALL Java_org_saelab_api_NativeKernels_gatherBand0(JNIEnv *env, jclass cls, jfloatArray pre,
+        jint n, jint lo, jint hi, jfloatArray scratch, jintArray latents, jfloatArray values, jint start) {
+    jint capacity = (*env)->GetArrayLength(env, latents);
+    jint valueCount = (*env)->GetArrayLength(env, values);
+    if (valueCount < capacity) {
+        capacity = valueCount;
+    }
+    jint scratchLength = (*env)->GetArrayLength(env, scratch);
+    float *pp = CRIT(env, pre);
+    float *ps = CRIT(env, scratch);
+    int32_t *pl = CRIT(env, latents);
+    float *pv = CRIT(env, values);
+    int64_t result = k_gather_band(pp, n, lo, hi, ps, scratchLength, pl, pv, start, capacity);
+    UNCRIT(env, values, pv);
+    UNCRIT(env, latents, pl);
+    UNCRIT(env, scratch, ps);
+    UNCRIT(env, pre, pp);
+    return result;
+}
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_keepAtLeast0(JNIEnv *env, jclass cls, jintArray rows,
+        jintArray latents, jfloatArray values, jint start, jint end, jfloat cut, jint width) {
+    int32_t *pr = CRIT(env, rows);
+    int32_t *pl = CRIT(env, latents);
+    float *pv = CRIT(env, values);
+    int w = k_keep_at_least(pr, pl, pv, start, end, cut, width);
+    UNCRIT(env, values, pv);
+    UNCRIT(env, latents, pl);
+    UNCRIT(env, rows, pr);
+    return w;
+}

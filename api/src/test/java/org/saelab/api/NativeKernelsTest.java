@@ -1,0 +1,105 @@
+package org.saelab.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native kernels load wherever the build makes them and the CPU runs them (so the tests that
+ * compare them with the Java kernels do run there), the mode switches them on and off, and a
+ * wrong argument throws instead of reaching outside an array. Their floats are compared with the
+ * SIMD kernels' bit for bit in {@link ExactKernelsTest} and, over whole trainings, in the app's
+ * KernelModesTest.
+ */
+class NativeKernelsTest {
+    @AfterEach
+    void restoreTheDefault() {
+        Kernels.setMode(Kernels.Mode.AUTO);
+    }
+
+    /** Linux on x86-64 with AVX2 and FMA, the SIMD kernels on 8-float vectors, and a build with the library. */
+    private static boolean expectedHere() throws IOException {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (!System.getProperty("os.name").startsWith("Linux") || !Files.isReadable(cpuinfo)
+                || !Kernels.VECTORISED || Kernels.lanes() != 8 || System.getProperty("saelab.native") != null) {
+            return false;
+        }
+        String flags = Files.readString(cpuinfo);
+        return System.getProperty("os.arch").equals("amd64") && flags.contains(" avx2") && flags.contains(" fma");
+    }
+
+    @Test
+    void theLibraryIsInUseWhereItCanBe() throws IOException {
+        if (expectedHere()) {
+            assertTrue(Kernels.nativeAvailable(), "native kernels: " + Kernels.nativeStatus());
+            assertEquals("in use (AVX2 + FMA)", Kernels.nativeStatus());
+            assertTrue(Kernels.nativeInUse(), "the default mode runs them");
+            Kernels.setMode(Kernels.Mode.SIMD);
+            assertFalse(Kernels.nativeInUse(), "simd keeps to Java");
+            Kernels.setMode(Kernels.Mode.PLAIN);
+            assertFalse(Kernels.nativeInUse(), "plain keeps to Java");
+            Kernels.setMode(Kernels.Mode.NATIVE);
+            assertTrue(Kernels.nativeInUse());
+        } else {
+            assertFalse(Kernels.nativeInUse(), "not in use where it cannot be: " + Kernels.nativeStatus());
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Kernels.setMode(Kernels.Mode.NATIVE));
+            assertTrue(e.getMessage().contains("-Dsaelab.kernels=native"), e.getMessage());
+        }
+    }
+
+    @Test
+    void wrongArgumentsThrowInsteadOfReadingOutsideArrays() throws IOException {
+        if (!Kernels.nativeAvailable()) {
+            assertFalse(expectedHere(), "native kernels expected here: " + Kernels.nativeStatus());
+            return;
+        }
+        float[] w = new float[3 * 8];
+        float[] out = new float[2 * 5];
+        // a latent past w's rows
+        IllegalArgumentException latent = assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.decodeSortedRows(new int[] {0, 1}, new int[] {1, 3}, new float[] {1f, 1f}, 2, w, 8,
+                        new float[8], 2, 5, out));
+        assertTrue(latent.getMessage().contains("out of range"), latent.getMessage());
+        // rows not ascending: entries left over
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.decodeSortedRows(new int[] {1, 0}, new int[] {0, 0}, new float[] {1f, 1f}, 2, w, 8,
+                        new float[8], 2, 5, out));
+        // a source row past the source
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.scatterByLatent(new int[] {0, 1}, 1, new int[] {2}, new float[] {1f}, out, 5, 10,
+                        new float[8], 8));
+        // a latent's entries past the entry arrays
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.dotAndScatterByLatent(new int[] {0, 3}, 1, new int[] {0}, new float[] {1f}, out, 5,
+                        10, new float[8], new float[8], 8, new float[1]));
+        // short arrays
+        IllegalArgumentException lengths = assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.affineRows(new float[10], 2, 5, new float[8], 8, new float[8], new float[8], 3,
+                        new float[6], new float[6]));
+        assertTrue(lengths.getMessage().contains("affineRows"), lengths.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> NativeKernels.scaledDifference(new float[4], new float[3], 4, 1f, new float[4]));
+        // and a right call works
+        float[] good = new float[2 * 5];
+        NativeKernels.decodeSortedRows(new int[] {0, 1}, new int[] {1, 2}, new float[] {2f, 1f}, 2, ramp(24), 8,
+                new float[8], 2, 5, good);
+        assertEquals(2f * 8, good[0]);
+        assertEquals(16f + 4, good[9]);
+    }
+
+    private static float[] ramp(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+}
