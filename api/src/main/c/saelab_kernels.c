@@ -522,6 +522,72 @@ static int k_keep_at_least(int32_t *rows, int32_t *latents, float *values, int s
     return w;
 }
 
+
+/* ---------------------------------------------------------------------------------------------
+ * LinearSae's sparse decoder backward pass as one call, with the float operations of its Java
+ * version (gatherEntries, sortByLatent, dotAndScatterByLatent and the loops after it).
+ * ------------------------------------------------------------------------------------------- */
+
+/*
+ * Returns the entries kept (latent < limit), or -1, having changed nothing, when the code's rows
+ * are not ascending in [0, batch) or a latent is outside [0, width).
+ */
+static int k_backward_decode(const int32_t *codeRows, const int32_t *codeLatents, const float *codeValues, int count,
+        int limit, int batch, const float *norms, const float *gradOut, int dim, const float *w, int paddedDim,
+        int width, float *g, float *gradPre, float *gradNorms, int rescale, int32_t *starts, int32_t *next,
+        int32_t *sortedRows, float *sortedValues, float *sortedScales, float *sortedDots, float *acc) {
+    int previous = 0;
+    for (int j = 0; j <= width; j++) {
+        starts[j] = 0;
+    }
+    for (int e = 0; e < count; e++) {
+        int b = codeRows[e];
+        int j = codeLatents[e];
+        if (b < previous || b >= batch || j < 0 || j >= width) {
+            return -1;
+        }
+        previous = b;
+        starts[j + 1] += j < limit;
+    }
+    for (int j = 0; j < width; j++) {
+        starts[j + 1] += starts[j];
+        next[j] = starts[j];
+    }
+    for (int e = 0; e < count; e++) {
+        int j = codeLatents[e];
+        if (j < limit) {
+            int at = next[j]++;
+            float v = codeValues[e];
+            sortedRows[at] = codeRows[e];
+            sortedValues[at] = v;
+            sortedScales[at] = v / norms[j];
+        }
+    }
+    int kept = starts[width];
+    k_scatter_by_latent(starts, width, sortedRows, sortedScales, gradOut, dim, batch, w, acc, paddedDim, sortedDots,
+            kept);
+    for (int j = 0; j < width; j++) {
+        float n = norms[j];
+        float gradNorm = gradNorms[j];
+        for (int x = starts[j]; x < starts[j + 1]; x++) {
+            float dot = sortedDots[x];
+            gradPre[(size_t) sortedRows[x] * width + j] += dot / n;
+            gradNorm -= sortedValues[x] * dot / (n * n);
+        }
+        if (rescale) {
+            gradNorms[j] = gradNorm;
+        }
+    }
+    for (int j = 0; j < width; j++) {
+        float *row = g + (size_t) j * dim;
+        const float *from = acc + (size_t) j * paddedDim;
+        for (int i = 0; i < dim; i++) {
+            row[i] += from[i];
+        }
+    }
+    return kept;
+}
+
 #pragma GCC pop_options
 
 /* ---------------------------------------------------------------------------------------------
@@ -672,4 +738,47 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_keepAtLeast0(JNIEnv *en
     UNCRIT(env, latents, pl);
     UNCRIT(env, rows, pr);
     return w;
+}
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardDecode0(JNIEnv *env, jclass cls,
+        jintArray codeRows, jintArray codeLatents, jfloatArray codeValues, jint count, jint limit, jint batch,
+        jfloatArray norms, jfloatArray gradOut, jint dim, jfloatArray w, jint paddedDim, jint width, jfloatArray g,
+        jint wDecOffset, jfloatArray gradPre, jfloatArray gradNorms, jboolean rescale, jintArray starts,
+        jintArray next, jintArray sortedRows, jfloatArray sortedValues, jfloatArray sortedScales,
+        jfloatArray sortedDots, jfloatArray acc) {
+    int32_t *pcr = CRIT(env, codeRows);
+    int32_t *pcl = CRIT(env, codeLatents);
+    float *pcv = CRIT(env, codeValues);
+    float *pn = CRIT(env, norms);
+    float *pgo = CRIT(env, gradOut);
+    float *pw = CRIT(env, w);
+    float *pg = CRIT(env, g);
+    float *pgp = CRIT(env, gradPre);
+    float *pgn = CRIT(env, gradNorms);
+    int32_t *pst = CRIT(env, starts);
+    int32_t *pnx = CRIT(env, next);
+    int32_t *psr = CRIT(env, sortedRows);
+    float *psv = CRIT(env, sortedValues);
+    float *pss = CRIT(env, sortedScales);
+    float *psd = CRIT(env, sortedDots);
+    float *pa = CRIT(env, acc);
+    int kept = k_backward_decode(pcr, pcl, pcv, count, limit, batch, pn, pgo, dim, pw, paddedDim, width,
+            pg + wDecOffset, pgp, pgn, rescale, pst, pnx, psr, psv, pss, psd, pa);
+    UNCRIT(env, acc, pa);
+    UNCRIT(env, sortedDots, psd);
+    UNCRIT(env, sortedScales, pss);
+    UNCRIT(env, sortedValues, psv);
+    UNCRIT(env, sortedRows, psr);
+    UNCRIT(env, next, pnx);
+    UNCRIT(env, starts, pst);
+    UNCRIT(env, gradNorms, pgn);
+    UNCRIT(env, gradPre, pgp);
+    UNCRIT(env, g, pg);
+    UNCRIT(env, w, pw);
+    UNCRIT(env, gradOut, pgo);
+    UNCRIT(env, norms, pn);
+    UNCRIT(env, codeValues, pcv);
+    UNCRIT(env, codeLatents, pcl);
+    UNCRIT(env, codeRows, pcr);
+    return kept;
 }

@@ -397,6 +397,14 @@ public abstract class LinearSae implements Sae {
         int wDec = parameters.wDecOffset();
         int bDec = parameters.bDecOffset();
         Kernels.addColumnSums(gradOut, s.batchSize, inputDim, g, bDec);
+        if (wDecPadded != null && Kernels.nativeInUse()) {
+            ensureEntries(code.count());
+            if (NativeKernels.backwardDecode(code, latentLimit, s.batchSize, s.norms, gradOut, inputDim, wDecPadded,
+                    paddedDim, width, g, wDec, s.gradPre, s.gradNorms, rescaleByDecoderNorm, latentStarts, latentNext,
+                    sortedRows, sortedValues, sortedScales, sortedDots, gradWDecPadded) >= 0) {
+                return;
+            }
+        }
         int kept = wDecPadded == null ? -1 : gatherEntries(code, latentLimit, s.batchSize, s.norms);
         if (kept >= 0) {
             int first = copyLastRows(gradOut, s.batchSize);

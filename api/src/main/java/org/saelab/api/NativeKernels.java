@@ -187,6 +187,37 @@ final class NativeKernels {
         out.setCount(keepAtLeast0(out.rows, out.latents, out.values, start, end, cut, width));
     }
 
+    /**
+     * LinearSae's sparse decoder backward pass in one call (see there): the code's entries with
+     * latent below {@code limit}, grouped by latent into the sorted arrays; the decoder rows'
+     * gradients (summed in {@code acc}, rows of paddedDim) added into {@code g} from
+     * {@code wDecOffset}; dot / norm added into gradPre; and, with {@code rescale}, the decoder
+     * norms' gradients. Returns the entries kept, or -1, having changed nothing, when the code's
+     * rows are not ascending in [0, batch) or a latent is outside [0, width).
+     */
+    static int backwardDecode(SparseCode code, int limit, int batch, float[] norms, float[] gradOut, int dim,
+            float[] w, int paddedDim, int width, float[] g, int wDecOffset, float[] gradPre, float[] gradNorms,
+            boolean rescale, int[] starts, int[] next, int[] sortedRows, float[] sortedValues, float[] sortedScales,
+            float[] sortedDots, float[] acc) {
+        int count = code.count();
+        long accFloats = (long) width * paddedDim;
+        need(count <= code.rows.length && count <= code.latents.length && count <= code.values.length && batch >= 0
+                && dim > 0 && width > 0 && paddedDim >= vectorsOf(dim) && norms.length >= width
+                && gradOut.length >= (long) batch * dim && w.length >= accFloats && acc.length >= accFloats
+                && wDecOffset >= 0 && g.length >= wDecOffset + (long) width * dim
+                && gradPre.length >= (long) batch * width && gradNorms.length >= width && starts.length > width
+                && next.length >= width && sortedRows.length >= count && sortedValues.length >= count
+                && sortedScales.length >= count && sortedDots.length >= count, "backwardDecode array lengths");
+        return backwardDecode0(code.rows, code.latents, code.values, count, limit, batch, norms, gradOut, dim, w,
+                paddedDim, width, g, wDecOffset, gradPre, gradNorms, rescale, starts, next, sortedRows, sortedValues,
+                sortedScales, sortedDots, acc);
+    }
+
+    private static native int backwardDecode0(int[] codeRows, int[] codeLatents, float[] codeValues, int count,
+            int limit, int batch, float[] norms, float[] gradOut, int dim, float[] w, int paddedDim, int width,
+            float[] g, int wDecOffset, float[] gradPre, float[] gradNorms, boolean rescale, int[] starts, int[] next,
+            int[] sortedRows, float[] sortedValues, float[] sortedScales, float[] sortedDots, float[] acc);
+
     private static native boolean cpuSupported();
 
     private static native long gatherBand0(float[] pre, int n, int lo, int hi, float[] scratch, int[] latents,
