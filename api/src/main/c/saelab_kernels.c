@@ -263,9 +263,51 @@ static int k_decode_sorted_rows(const int32_t *rowOf, const int32_t *latents, co
     return 0;
 }
 
+/* r[l] lane i becomes r[i] lane l. */
+INLINE void transpose8(__m256 r[8]) {
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]);
+    __m256 t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]);
+    __m256 t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]);
+    __m256 t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]);
+    __m256 t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+    __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+    __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+    __m256 u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+    __m256 u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+    r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+    r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+    r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+    r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+    r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+    r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+    r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+    r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+
+/*
+ * The in-order lane sums of eight vectors at once: lane i of the result is
+ * ((0 + v[i] lane 0) + v[i] lane 1) + ... + v[i] lane 7, as reduce_in_order(v[i]).
+ */
+INLINE __m256 reduce8_in_order(__m256 v[8]) {
+    transpose8(v);
+    __m256 s = _mm256_setzero_ps();
+    for (int l = 0; l < L; l++) {
+        s = _mm256_add_ps(s, v[l]);
+    }
+    return s;
+}
+
 /*
  * One latent's entries over nv vectors from vector v0 on (nv a constant after inlining): acc +=
- * scale * row, and with w the dots. dim - v0 * L > (nv - 1) * L: only the last vector may be partial.
+ * scale * row, and with w the dots. dim - v0 * L > (nv - 1) * L: only the last vector may be
+ * partial. The dots' lane sums are taken eight entries at a time, on transposed vectors.
  */
 INLINE int scatter_latent(int first, int stop, const int32_t *rows, const float *scales, const float *src, int dim,
         int srcRows, const float *wj, float *to, float *dots, int v0, int nv) {
@@ -277,6 +319,9 @@ INLINE int scatter_latent(int first, int stop, const int32_t *rows, const float 
     }
     int tail = dim - (v0 + nv - 1) * L;
     __m256i tailMask = first_lanes(tail > L ? L : tail);
+    __m256 pending0[8];
+    __m256 pending1[8];
+    int waiting = 0;
     for (int x = first; x < stop; x++) {
         int b = rows[x];
         if (b < 0 || b >= srcRows) {
@@ -293,21 +338,40 @@ INLINE int scatter_latent(int first, int stop, const int32_t *rows, const float 
             __m256 p1 = _mm256_mul_ps(g[1], wv[1]);
             __m256 p2 = _mm256_mul_ps(g[2], wv[2]);
             __m256 p3 = _mm256_mul_ps(g[3], wv[3]);
-            float block = reduce_in_order(_mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3)));
-            float dot = v0 == 0 ? block : dots[x] + block;
+            pending0[waiting] = _mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3));
             if (nv > 4) {
                 __m256 p4 = _mm256_mul_ps(g[4], wv[4]);
                 __m256 p5 = _mm256_mul_ps(g[5], wv[5]);
                 __m256 p6 = _mm256_mul_ps(g[6], wv[6]);
                 __m256 p7 = _mm256_mul_ps(g[7], wv[7]);
-                dot = dot + reduce_in_order(_mm256_add_ps(_mm256_add_ps(p4, p5), _mm256_add_ps(p6, p7)));
+                pending1[waiting] = _mm256_add_ps(_mm256_add_ps(p4, p5), _mm256_add_ps(p6, p7));
             }
-            dots[x] = dot;
+            if (++waiting == 8) {
+                float *d = dots + x - 7;
+                __m256 dot = reduce8_in_order(pending0);
+                if (v0 != 0) {
+                    dot = _mm256_add_ps(_mm256_loadu_ps(d), dot);
+                }
+                if (nv > 4) {
+                    dot = _mm256_add_ps(dot, reduce8_in_order(pending1));
+                }
+                _mm256_storeu_ps(d, dot);
+                waiting = 0;
+            }
         }
         __m256 s = _mm256_set1_ps(scales[x]);
         for (int v = 0; v < nv; v++) {
             a[v] = _mm256_fmadd_ps(g[v], s, a[v]);
         }
+    }
+    for (int q = 0; q < waiting; q++) {
+        int x = stop - waiting + q;
+        float block = reduce_in_order(pending0[q]);
+        float dot = v0 == 0 ? block : dots[x] + block;
+        if (nv > 4) {
+            dot = dot + reduce_in_order(pending1[q]);
+        }
+        dots[x] = dot;
     }
     for (int v = 0; v < nv; v++) {
         _mm256_storeu_ps(to + (v0 + v) * L, a[v]);
@@ -523,6 +587,19 @@ static int k_keep_at_least(int32_t *rows, int32_t *latents, float *values, int s
 }
 
 
+/* scales[e] = values[e] / norms[latents[e]] for e in [0, count): one IEEE division per entry, eight at a time. */
+static void divide_by_norms(const int32_t *latents, const float *values, const float *norms, int count, float *scales) {
+    int e = 0;
+    for (; e + L <= count; e += L) {
+        __m256i j = _mm256_loadu_si256((const __m256i *) (latents + e));
+        __m256 n = _mm256_i32gather_ps(norms, j, 4);
+        _mm256_storeu_ps(scales + e, _mm256_div_ps(_mm256_loadu_ps(values + e), n));
+    }
+    for (; e < count; e++) {
+        scales[e] = values[e] / norms[latents[e]];
+    }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * LinearSae's sparse decoder backward pass as one call, with the float operations of its Java
  * version (gatherEntries, sortByLatent, dotAndScatterByLatent and the loops after it).
@@ -553,14 +630,15 @@ static int k_backward_decode(const int32_t *codeRows, const int32_t *codeLatents
         starts[j + 1] += starts[j];
         next[j] = starts[j];
     }
+    /* the code's scales first, into sortedDots (the dots overwrite them later) */
+    divide_by_norms(codeLatents, codeValues, norms, count, sortedDots);
     for (int e = 0; e < count; e++) {
         int j = codeLatents[e];
         if (j < limit) {
             int at = next[j]++;
-            float v = codeValues[e];
             sortedRows[at] = codeRows[e];
-            sortedValues[at] = v;
-            sortedScales[at] = v / norms[j];
+            sortedValues[at] = codeValues[e];
+            sortedScales[at] = sortedDots[e];
         }
     }
     int kept = starts[width];
@@ -568,11 +646,27 @@ static int k_backward_decode(const int32_t *codeRows, const int32_t *codeLatents
             kept);
     for (int j = 0; j < width; j++) {
         float n = norms[j];
+        float nn = n * n;
+        __m256 nv = _mm256_set1_ps(n);
+        __m256 nnv = _mm256_set1_ps(nn);
         float gradNorm = gradNorms[j];
-        for (int x = starts[j]; x < starts[j + 1]; x++) {
+        int x = starts[j];
+        int stop = starts[j + 1];
+        for (; x + L <= stop; x += L) {
+            __m256 dot = _mm256_loadu_ps(sortedDots + x);
+            float q[L];
+            float t[L];
+            _mm256_storeu_ps(q, _mm256_div_ps(dot, nv));
+            _mm256_storeu_ps(t, _mm256_div_ps(_mm256_mul_ps(_mm256_loadu_ps(sortedValues + x), dot), nnv));
+            for (int l = 0; l < L; l++) {
+                gradPre[(size_t) sortedRows[x + l] * width + j] += q[l];
+                gradNorm -= t[l];
+            }
+        }
+        for (; x < stop; x++) {
             float dot = sortedDots[x];
             gradPre[(size_t) sortedRows[x] * width + j] += dot / n;
-            gradNorm -= sortedValues[x] * dot / (n * n);
+            gradNorm -= sortedValues[x] * dot / nn;
         }
         if (rescale) {
             gradNorms[j] = gradNorm;
@@ -586,6 +680,86 @@ static int k_backward_decode(const int32_t *codeRows, const int32_t *codeLatents
         }
     }
     return kept;
+}
+
+
+/*
+ * LinearSae's sparse W_enc gradient (backwardEncodeByLatent, for widths up to 64) with the float
+ * operations of its Java version: the nonzero entries of gradPre grouped by latent in row order,
+ * their raw gradients, the column sums (added into columnGrad) and the norm gradients, the
+ * latents' sums of centered rows (in acc, rows of paddedDim) added into gWEnc [dim x width].
+ * Returns the entries.
+ */
+static int k_backward_encode(const float *gradPre, const float *preRaw, int batch, int width, const float *norms,
+        float *gradNorms, int rescale, float *columnGrad, const float *centered, int dim, int paddedDim, float *gWEnc,
+        int32_t *starts, int32_t *sortedRows, float *sortedScales, float *acc) {
+    int count = 0;
+    for (int j = 0; j < width; j++) {
+        starts[j] = count;
+        const float *column = gradPre + j;
+        for (int b = 0; b < batch; b++) {
+            sortedRows[count] = b;
+            count += column[(size_t) b * width] != 0.0f;
+        }
+    }
+    starts[width] = count;
+    for (int j = 0; j < width; j++) {
+        float n = norms[j];
+        float column = 0.0f;
+        float gradNorm = gradNorms[j];
+        for (int x = starts[j]; x < starts[j + 1]; x++) {
+            size_t e = (size_t) sortedRows[x] * width + j;
+            float gp = gradPre[e];
+            float gRaw = gp * n;
+            gradNorm += gp * preRaw[e];
+            column += gRaw;
+            sortedScales[x] = gRaw;
+        }
+        columnGrad[j] += column;
+        if (rescale) {
+            gradNorms[j] = gradNorm;
+        }
+    }
+    k_scatter_by_latent(starts, width, sortedRows, sortedScales, centered, dim, batch, 0, acc, paddedDim, 0, count);
+    for (int i = 0; i < dim; i++) {
+        float *row = gWEnc + (size_t) i * width;
+        for (int j = 0; j < width; j++) {
+            row[j] += acc[(size_t) j * paddedDim + i];
+        }
+    }
+    return count;
+}
+
+
+/*
+ * LinearSae's decode of a code (gatherEntries, then decodeSortedRows): the entries with latent
+ * below limit, value / norm, into (entryRows, entryLatents, entryScales); returns their number, or
+ * -1, having decoded nothing, when the code's rows are not ascending in [0, batch) or a latent is
+ * outside [0, width).
+ */
+static int k_decode_code(const int32_t *codeRows, const int32_t *codeLatents, const float *codeValues, int count,
+        int limit, int batch, int width, const float *norms, const float *w, int paddedDim, const float *bias, int dim,
+        float *out, int32_t *entryRows, int32_t *entryLatents, float *entryScales, float *scratch) {
+    int previous = 0;
+    for (int e = 0; e < count; e++) {
+        int b = codeRows[e];
+        int j = codeLatents[e];
+        if (b < previous || b >= batch || j < 0 || j >= width) {
+            return -1;
+        }
+        previous = b;
+    }
+    divide_by_norms(codeLatents, codeValues, norms, count, scratch);
+    int kept = 0;
+    for (int e = 0; e < count; e++) {
+        int j = codeLatents[e];
+        entryRows[kept] = codeRows[e];
+        entryLatents[kept] = j;
+        entryScales[kept] = scratch[e];
+        kept += j < limit;
+    }
+    return k_decode_sorted_rows(entryRows, entryLatents, entryScales, kept, w, paddedDim, width, bias, batch, dim, out)
+            < 0 ? -1 : kept;
 }
 
 #pragma GCC pop_options
@@ -776,6 +950,68 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardDecode0(JNIEnv 
     UNCRIT(env, g, pg);
     UNCRIT(env, w, pw);
     UNCRIT(env, gradOut, pgo);
+    UNCRIT(env, norms, pn);
+    UNCRIT(env, codeValues, pcv);
+    UNCRIT(env, codeLatents, pcl);
+    UNCRIT(env, codeRows, pcr);
+    return kept;
+}
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardEncode0(JNIEnv *env, jclass cls,
+        jfloatArray gradPre, jfloatArray preRaw, jint batch, jint width, jfloatArray norms, jfloatArray gradNorms,
+        jboolean rescale, jfloatArray columnGrad, jfloatArray centered, jint dim, jint paddedDim, jfloatArray g,
+        jint wEncOffset, jintArray starts, jintArray sortedRows, jfloatArray sortedScales, jfloatArray acc) {
+    float *pgp = CRIT(env, gradPre);
+    float *ppr = CRIT(env, preRaw);
+    float *pn = CRIT(env, norms);
+    float *pgn = CRIT(env, gradNorms);
+    float *pcg = CRIT(env, columnGrad);
+    float *pc = CRIT(env, centered);
+    float *pg = CRIT(env, g);
+    int32_t *pst = CRIT(env, starts);
+    int32_t *psr = CRIT(env, sortedRows);
+    float *pss = CRIT(env, sortedScales);
+    float *pa = CRIT(env, acc);
+    int count = k_backward_encode(pgp, ppr, batch, width, pn, pgn, rescale, pcg, pc, dim, paddedDim, pg + wEncOffset,
+            pst, psr, pss, pa);
+    UNCRIT(env, acc, pa);
+    UNCRIT(env, sortedScales, pss);
+    UNCRIT(env, sortedRows, psr);
+    UNCRIT(env, starts, pst);
+    UNCRIT(env, g, pg);
+    UNCRIT(env, centered, pc);
+    UNCRIT(env, columnGrad, pcg);
+    UNCRIT(env, gradNorms, pgn);
+    UNCRIT(env, norms, pn);
+    UNCRIT(env, preRaw, ppr);
+    UNCRIT(env, gradPre, pgp);
+    return count;
+}
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_decodeCode0(JNIEnv *env, jclass cls, jintArray codeRows,
+        jintArray codeLatents, jfloatArray codeValues, jint count, jint limit, jint batch, jint width,
+        jfloatArray norms, jfloatArray w, jint paddedDim, jfloatArray bias, jint dim, jfloatArray out,
+        jintArray entryRows, jintArray entryLatents, jfloatArray entryScales, jfloatArray scratch) {
+    int32_t *pcr = CRIT(env, codeRows);
+    int32_t *pcl = CRIT(env, codeLatents);
+    float *pcv = CRIT(env, codeValues);
+    float *pn = CRIT(env, norms);
+    float *pw = CRIT(env, w);
+    float *pb = CRIT(env, bias);
+    float *po = CRIT(env, out);
+    int32_t *per = CRIT(env, entryRows);
+    int32_t *pel = CRIT(env, entryLatents);
+    float *pes = CRIT(env, entryScales);
+    float *ps = CRIT(env, scratch);
+    int kept = k_decode_code(pcr, pcl, pcv, count, limit, batch, width, pn, pw, paddedDim, pb, dim, po, per, pel, pes,
+            ps);
+    UNCRIT(env, scratch, ps);
+    UNCRIT(env, entryScales, pes);
+    UNCRIT(env, entryLatents, pel);
+    UNCRIT(env, entryRows, per);
+    UNCRIT(env, out, po);
+    UNCRIT(env, bias, pb);
+    UNCRIT(env, w, pw);
     UNCRIT(env, norms, pn);
     UNCRIT(env, codeValues, pcv);
     UNCRIT(env, codeLatents, pcl);

@@ -364,6 +364,13 @@ public abstract class LinearSae implements Sae {
 
     @Override
     public void decode(TrainingState s, SparseCode code, int latentLimit, float[] out) {
+        if (wDecPadded != null && Kernels.nativeInUse()) {
+            ensureEntries(code.count());
+            if (NativeKernels.decodeCode(code, latentLimit, s.batchSize, width, s.norms, wDecPadded, paddedDim,
+                    bDecPadded, inputDim, out, entryRows, entryLatents, entryScales, entryDots) >= 0) {
+                return;
+            }
+        }
         int count = wDecPadded == null ? -1 : gatherEntries(code, latentLimit, s.batchSize, s.norms);
         if (count < 0) {
             decodeCode(code, latentLimit, s.batchSize, s.norms, out);
@@ -542,6 +549,12 @@ public abstract class LinearSae implements Sae {
         int rows = s.batchSize;
         int total = rows * width;
         ensureEntries(total);
+        if (width <= 64 && !encodedWithGemm && Kernels.nativeInUse()) {
+            NativeKernels.backwardEncode(s.gradPre, s.preRaw, rows, width, s.norms, s.gradNorms, rescaleByDecoderNorm,
+                    columnGrad, s.centered, inputDim, paddedDim, s.grads, parameters.wEncOffset(), latentStarts,
+                    sortedRows, sortedScales, gradWEncPadded);
+            return;
+        }
         int count = 0;
         if (width <= 64) {
             for (int j = 0; j < width; j++) {

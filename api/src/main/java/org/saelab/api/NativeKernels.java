@@ -218,6 +218,55 @@ final class NativeKernels {
             float[] g, int wDecOffset, float[] gradPre, float[] gradNorms, boolean rescale, int[] starts, int[] next,
             int[] sortedRows, float[] sortedValues, float[] sortedScales, float[] sortedDots, float[] acc);
 
+    /**
+     * LinearSae's sparse W_enc gradient for widths up to 64 in one call (see its
+     * backwardEncodeByLatent): the nonzero entries of gradPre grouped by latent, the column sums
+     * added into columnGrad, with {@code rescale} the norm gradients, and the sums of centered
+     * rows (in {@code acc}, rows of paddedDim) added into W_enc's gradient in {@code g}. Returns the
+     * entries.
+     */
+    static int backwardEncode(float[] gradPre, float[] preRaw, int batch, int width, float[] norms,
+            float[] gradNorms, boolean rescale, float[] columnGrad, float[] centered, int dim, int paddedDim,
+            float[] g, int wEncOffset, int[] starts, int[] sortedRows, float[] sortedScales, float[] acc) {
+        long entries = (long) batch * width;
+        need(batch >= 0 && width > 0 && width <= 64 && dim > 0 && paddedDim >= vectorsOf(dim)
+                && gradPre.length >= entries && preRaw.length >= entries && norms.length >= width
+                && gradNorms.length >= width && columnGrad.length >= width && centered.length >= (long) batch * dim
+                && wEncOffset >= 0 && g.length >= wEncOffset + (long) dim * width && starts.length > width
+                && sortedRows.length >= entries && sortedScales.length >= entries
+                && acc.length >= (long) width * paddedDim, "backwardEncode array lengths");
+        return backwardEncode0(gradPre, preRaw, batch, width, norms, gradNorms, rescale, columnGrad, centered, dim,
+                paddedDim, g, wEncOffset, starts, sortedRows, sortedScales, acc);
+    }
+
+    private static native int backwardEncode0(float[] gradPre, float[] preRaw, int batch, int width, float[] norms,
+            float[] gradNorms, boolean rescale, float[] columnGrad, float[] centered, int dim, int paddedDim,
+            float[] g, int wEncOffset, int[] starts, int[] sortedRows, float[] sortedScales, float[] acc);
+
+    /**
+     * LinearSae's decode of a code in one call (its gatherEntries, then {@link #decodeSortedRows}
+     * with the w rows of the first {@code width} latents): the entries with latent below
+     * {@code limit}, value / norm, go to the entry arrays. Returns their number, or -1, having
+     * decoded nothing, when the code's rows are not ascending in [0, batch) or a latent is outside
+     * [0, width).
+     */
+    static int decodeCode(SparseCode code, int limit, int batch, int width, float[] norms, float[] w, int paddedDim,
+            float[] bias, int dim, float[] out, int[] entryRows, int[] entryLatents, float[] entryScales,
+            float[] scratch) {
+        int count = code.count();
+        need(count <= code.rows.length && count <= code.latents.length && count <= code.values.length && batch >= 0
+                && width > 0 && dim > 0 && paddedDim >= vectorsOf(dim) && norms.length >= width
+                && w.length >= (long) width * paddedDim && bias.length >= vectorsOf(dim)
+                && out.length >= (long) batch * dim && entryRows.length >= count && entryLatents.length >= count
+                && entryScales.length >= count && scratch.length >= count, "decodeCode array lengths");
+        return decodeCode0(code.rows, code.latents, code.values, count, limit, batch, width, norms, w, paddedDim, bias,
+                dim, out, entryRows, entryLatents, entryScales, scratch);
+    }
+
+    private static native int decodeCode0(int[] codeRows, int[] codeLatents, float[] codeValues, int count, int limit,
+            int batch, int width, float[] norms, float[] w, int paddedDim, float[] bias, int dim, float[] out,
+            int[] entryRows, int[] entryLatents, float[] entryScales, float[] scratch);
+
     private static native boolean cpuSupported();
 
     private static native long gatherBand0(float[] pre, int n, int lo, int hi, float[] scratch, int[] latents,
