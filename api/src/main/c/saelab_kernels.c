@@ -762,6 +762,228 @@ static int k_decode_code(const int32_t *codeRows, const int32_t *codeLatents, co
             < 0 ? -1 : kept;
 }
 
+
+/* ---------------------------------------------------------------------------------------------
+ * The two sparse backward passes row by row, for rows of at most 64 floats (eight vectors): each
+ * source row is read once, in order, and the latents' sums stay in acc (width rows of paddedDim,
+ * in the first-level cache). A latent's entries are still met in row order, so every sum takes
+ * the same terms in the same order as the by-latent passes above: the same floats.
+ * ------------------------------------------------------------------------------------------- */
+
+#define MAX_ROW_VECTORS 8
+/* Most latents these passes take, for their per-latent sums on the stack. */
+#define MAX_ROW_WIDTH 1024
+
+/* Loads the first nv vectors of a row of dim floats (zeros past its end and from vector nv on). */
+INLINE void load_row(const float *row, int dim, int nv, __m256 out[8]) {
+    for (int v = 0; v < 8; v++) {
+        int at = v * L;
+        out[v] = v < nv ? load_lanes(row + at, dim - at) : _mm256_setzero_ps();
+    }
+}
+
+/* acc row += scale * the row's vectors. */
+INLINE void add_scaled(float *acc, const __m256 row[8], __m256 scale, int nv) {
+    for (int v = 0; v < nv; v++) {
+        _mm256_storeu_ps(acc + v * L, _mm256_fmadd_ps(row[v], scale, _mm256_loadu_ps(acc + v * L)));
+    }
+}
+
+/*
+ * The entries waiting for their dots in the decoder backward pass: the dots' lane sums are taken
+ * eight entries at a time on transposed vectors, then each entry's dot / norm goes into gradPre
+ * and its norm gradient term into gradNorm[j], in the entries' order.
+ */
+typedef struct {
+    __m256 block0[8];
+    __m256 block1[8];
+    int32_t row[8];
+    int32_t latent[8];
+    float value[8];
+    int count;
+} pending_dots;
+
+INLINE void settle_dots(pending_dots *p, int twoBlocks, const float *norms, const float *squaredNorms, float *gradPre,
+        int width, float *gradNorm) {
+    float dots[8];
+    if (p->count == 8) {
+        __m256 dot = reduce8_in_order(p->block0);
+        if (twoBlocks) {
+            dot = _mm256_add_ps(dot, reduce8_in_order(p->block1));
+        }
+        __m256i j = _mm256_loadu_si256((const __m256i *) p->latent);
+        float q[8];
+        float t[8];
+        _mm256_storeu_ps(q, _mm256_div_ps(dot, _mm256_i32gather_ps(norms, j, 4)));
+        _mm256_storeu_ps(t, _mm256_div_ps(_mm256_mul_ps(_mm256_loadu_ps(p->value), dot),
+                _mm256_i32gather_ps(squaredNorms, j, 4)));
+        for (int x = 0; x < 8; x++) {
+            gradPre[(size_t) p->row[x] * width + p->latent[x]] += q[x];
+            gradNorm[p->latent[x]] -= t[x];
+        }
+        p->count = 0;
+        return;
+    } else {
+        for (int q = 0; q < p->count; q++) {
+            float dot = reduce_in_order(p->block0[q]);
+            if (twoBlocks) {
+                dot = dot + reduce_in_order(p->block1[q]);
+            }
+            dots[q] = dot;
+        }
+    }
+    for (int q = 0; q < p->count; q++) {
+        int j = p->latent[q];
+        float dot = dots[q];
+        gradPre[(size_t) p->row[q] * width + j] += dot / norms[j];
+        gradNorm[j] -= p->value[q] * dot / squaredNorms[j];
+    }
+    p->count = 0;
+}
+
+/*
+ * The decoder backward pass of LinearSae (as k_backward_decode) row by row, for dim <= 64.
+ * Returns the entries kept, or -1, having changed nothing, when the code's rows are not ascending
+ * in [0, batch) or a latent is outside [0, width).
+ */
+static int k_backward_decode_rows(const int32_t *codeRows, const int32_t *codeLatents, const float *codeValues,
+        int count, int limit, int batch, const float *norms, const float *gradOut, int dim, const float *w,
+        int paddedDim, int width, float *g, float *gradPre, float *gradNorms, int rescale, float *acc,
+        float *scales) {
+    float gradNorm[MAX_ROW_WIDTH];
+    float squaredNorms[MAX_ROW_WIDTH];
+    int previous = 0;
+    for (int e = 0; e < count; e++) {
+        int b = codeRows[e];
+        int j = codeLatents[e];
+        if (b < previous || b >= batch || j < 0 || j >= width) {
+            return -1;
+        }
+        previous = b;
+    }
+    divide_by_norms(codeLatents, codeValues, norms, count, scales);
+    int nv = (dim + L - 1) / L;
+    int twoBlocks = nv > 4;
+    memset(acc, 0, sizeof(float) * (size_t) width * paddedDim);
+    for (int j = 0; j < width; j++) {
+        gradNorm[j] = gradNorms[j];
+        squaredNorms[j] = norms[j] * norms[j];
+    }
+    pending_dots p;
+    p.count = 0;
+    int kept = 0;
+    int e = 0;
+    for (int b = 0; b < batch && e < count; b++) {
+        if (codeRows[e] != b) {
+            continue;
+        }
+        __m256 r[8];
+        load_row(gradOut + (size_t) b * dim, dim, nv, r);
+        for (; e < count && codeRows[e] == b; e++) {
+            int j = codeLatents[e];
+            if (j >= limit) {
+                continue;
+            }
+            kept++;
+            const float *wj = w + (size_t) j * paddedDim;
+            __m256 p0 = _mm256_mul_ps(r[0], _mm256_loadu_ps(wj));
+            __m256 p1 = _mm256_mul_ps(r[1], _mm256_loadu_ps(wj + L));
+            __m256 p2 = _mm256_mul_ps(r[2], _mm256_loadu_ps(wj + 2 * L));
+            __m256 p3 = _mm256_mul_ps(r[3], _mm256_loadu_ps(wj + 3 * L));
+            p.block0[p.count] = _mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3));
+            if (twoBlocks) {
+                __m256 p4 = _mm256_mul_ps(r[4], _mm256_loadu_ps(wj + 4 * L));
+                __m256 p5 = _mm256_mul_ps(r[5], _mm256_loadu_ps(wj + 5 * L));
+                __m256 p6 = _mm256_mul_ps(r[6], _mm256_loadu_ps(wj + 6 * L));
+                __m256 p7 = _mm256_mul_ps(r[7], _mm256_loadu_ps(wj + 7 * L));
+                p.block1[p.count] = _mm256_add_ps(_mm256_add_ps(p4, p5), _mm256_add_ps(p6, p7));
+            }
+            p.row[p.count] = b;
+            p.latent[p.count] = j;
+            p.value[p.count] = codeValues[e];
+            if (++p.count == 8) {
+                settle_dots(&p, twoBlocks, norms, squaredNorms, gradPre, width, gradNorm);
+            }
+            add_scaled(acc + (size_t) j * paddedDim, r, _mm256_set1_ps(scales[e]), nv);
+        }
+    }
+    settle_dots(&p, twoBlocks, norms, squaredNorms, gradPre, width, gradNorm);
+    if (rescale) {
+        for (int j = 0; j < width; j++) {
+            gradNorms[j] = gradNorm[j];
+        }
+    }
+    for (int j = 0; j < width; j++) {
+        float *row = g + (size_t) j * dim;
+        const float *from = acc + (size_t) j * paddedDim;
+        for (int i = 0; i < dim; i++) {
+            row[i] += from[i];
+        }
+    }
+    return kept;
+}
+
+/*
+ * LinearSae's sparse W_enc gradient (as k_backward_encode) row by row, for dim <= 64: a row's
+ * nonzero entries of gradPre are found by vector compares, and each adds its raw gradient times
+ * the centered row into its latent's sum. Returns the entries.
+ */
+static int k_backward_encode_rows(const float *gradPre, const float *preRaw, int batch, int width, const float *norms,
+        float *gradNorms, int rescale, float *columnGrad, const float *centered, int dim, int paddedDim, float *gWEnc,
+        float *acc) {
+    float column[MAX_ROW_WIDTH];
+    float gradNorm[MAX_ROW_WIDTH];
+    int nv = (dim + L - 1) / L;
+    memset(acc, 0, sizeof(float) * (size_t) width * paddedDim);
+    for (int j = 0; j < width; j++) {
+        column[j] = 0.0f;
+        gradNorm[j] = gradNorms[j];
+    }
+    int count = 0;
+    const __m256 zero = _mm256_setzero_ps();
+    for (int b = 0; b < batch; b++) {
+        const float *gp = gradPre + (size_t) b * width;
+        const float *pr = preRaw + (size_t) b * width;
+        __m256 r[8];
+        int loaded = 0;
+        for (int j0 = 0; j0 < width; j0 += L) {
+            __m256 v = load_lanes(gp + j0, width - j0);
+            /* lanes != 0 (NaN included), as the Java scan's test */
+            unsigned mask = (unsigned) _mm256_movemask_ps(_mm256_cmp_ps(v, zero, _CMP_NEQ_UQ));
+            if (width - j0 < L) {
+                mask &= (1u << (width - j0)) - 1;
+            }
+            if (mask && !loaded) {
+                load_row(centered + (size_t) b * dim, dim, nv, r);
+                loaded = 1;
+            }
+            while (mask) {
+                int j = j0 + __builtin_ctz(mask);
+                mask &= mask - 1;
+                float g = gp[j];
+                float gRaw = g * norms[j];
+                gradNorm[j] += g * pr[j];
+                column[j] += gRaw;
+                add_scaled(acc + (size_t) j * paddedDim, r, _mm256_set1_ps(gRaw), nv);
+                count++;
+            }
+        }
+    }
+    for (int j = 0; j < width; j++) {
+        columnGrad[j] += column[j];
+        if (rescale) {
+            gradNorms[j] = gradNorm[j];
+        }
+    }
+    for (int i = 0; i < dim; i++) {
+        float *row = gWEnc + (size_t) i * width;
+        for (int j = 0; j < width; j++) {
+            row[j] += acc[(size_t) j * paddedDim + i];
+        }
+    }
+    return count;
+}
+
 #pragma GCC pop_options
 
 /* ---------------------------------------------------------------------------------------------
@@ -936,8 +1158,12 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardDecode0(JNIEnv 
     float *pss = CRIT(env, sortedScales);
     float *psd = CRIT(env, sortedDots);
     float *pa = CRIT(env, acc);
-    int kept = k_backward_decode(pcr, pcl, pcv, count, limit, batch, pn, pgo, dim, pw, paddedDim, width,
-            pg + wDecOffset, pgp, pgn, rescale, pst, pnx, psr, psv, pss, psd, pa);
+    /* by rows while a row fits in registers (the code's scales go to sortedScales) */
+    int kept = dim <= MAX_ROW_VECTORS * L && width <= MAX_ROW_WIDTH
+            ? k_backward_decode_rows(pcr, pcl, pcv, count, limit, batch, pn, pgo, dim, pw, paddedDim, width,
+                    pg + wDecOffset, pgp, pgn, rescale, pa, pss)
+            : k_backward_decode(pcr, pcl, pcv, count, limit, batch, pn, pgo, dim, pw, paddedDim, width,
+                    pg + wDecOffset, pgp, pgn, rescale, pst, pnx, psr, psv, pss, psd, pa);
     UNCRIT(env, acc, pa);
     UNCRIT(env, sortedDots, psd);
     UNCRIT(env, sortedScales, pss);
@@ -972,8 +1198,11 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardEncode0(JNIEnv 
     int32_t *psr = CRIT(env, sortedRows);
     float *pss = CRIT(env, sortedScales);
     float *pa = CRIT(env, acc);
-    int count = k_backward_encode(pgp, ppr, batch, width, pn, pgn, rescale, pcg, pc, dim, paddedDim, pg + wEncOffset,
-            pst, psr, pss, pa);
+    int count = dim <= MAX_ROW_VECTORS * L && width <= MAX_ROW_WIDTH
+            ? k_backward_encode_rows(pgp, ppr, batch, width, pn, pgn, rescale, pcg, pc, dim, paddedDim,
+                    pg + wEncOffset, pa)
+            : k_backward_encode(pgp, ppr, batch, width, pn, pgn, rescale, pcg, pc, dim, paddedDim, pg + wEncOffset,
+                    pst, psr, pss, pa);
     UNCRIT(env, acc, pa);
     UNCRIT(env, sortedScales, pss);
     UNCRIT(env, sortedRows, psr);

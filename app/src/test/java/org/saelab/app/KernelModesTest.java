@@ -33,9 +33,14 @@ class KernelModesTest {
     }
 
     private static RunOutcome train(Kernels.Mode mode, ComponentSpec architecture, List<ComponentSpec> loss) {
+        return train(mode, ComponentSpec.of("post20"), 300_000, architecture, loss);
+    }
+
+    private static RunOutcome train(Kernels.Mode mode, ComponentSpec sampler, long samples, ComponentSpec architecture,
+            List<ComponentSpec> loss) {
         Kernels.setMode(mode);
-        ExperimentSpec experiment = new ExperimentSpec(ComponentSpec.of("post20"), architecture, loss,
-                new TrainingConfig(300_000, 1024, 3e-4, 0.9, 0.999, 1e-8, 0, "random"), EvaluationConfig.defaults());
+        ExperimentSpec experiment = new ExperimentSpec(sampler, architecture, loss,
+                new TrainingConfig(samples, 1024, 3e-4, 0.9, 0.999, 1e-8, 0, "random"), EvaluationConfig.defaults());
         RunSpec spec = new SpecResolver(Mappers.json(REGISTRY), Mappers.yaml(REGISTRY), REGISTRY)
                 .resolve(experiment, SpecResolver.Overrides.none());
         RunExecutor executor = new RunExecutor(REGISTRY);
@@ -88,5 +93,23 @@ class KernelModesTest {
     void aWidthThatEndsMidVectorTrainsToTheSameBits() {
         assertSameTraining(ComponentSpec.of("batchtopk", "dSae", 13, "k", 3.0),
                 List.of(ComponentSpec.of("mse"), ComponentSpec.of("auxk")));
+    }
+
+    /**
+     * The native backward passes take rows of up to 64 floats in registers and longer ones by
+     * latent: inputs of 20, 64, 65 and 130 floats train to the SIMD kernels' bits either way.
+     */
+    @Test
+    void inputWidthsAroundTheNativeRowPathTrainToTheSameBits() {
+        for (int inputDim : new int[] {20, 64, 65, 130}) {
+            ComponentSpec sampler = ComponentSpec.of("post20", "inputDim", inputDim);
+            ComponentSpec architecture = ComponentSpec.of("batchtopk", "dSae", 24, "k", 5.0);
+            List<ComponentSpec> loss = List.of(ComponentSpec.of("mse"), ComponentSpec.of("auxk"));
+            RunOutcome simd = train(Kernels.Mode.SIMD, sampler, 100_000, architecture, loss);
+            RunOutcome byDefault = train(Kernels.Mode.AUTO, sampler, 100_000, architecture, loss);
+            String what = "d_in " + inputDim + ", ";
+            assertBits(simd.sae().parameters().data(), byDefault.sae().parameters().data(), what + "parameters");
+            assertBits(simd.losses(), byDefault.losses(), what + "losses");
+        }
     }
 }
