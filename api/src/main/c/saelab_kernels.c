@@ -560,7 +560,8 @@ static int64_t k_gather_band(const float *pre, int n, int32_t lo, int32_t hi, fl
 
 /*
  * Keeps the entries [start, end) whose value is >= cut (a positive cut: bits in [cut's, infinity's]),
- * splitting their flat indices into rows and latents; returns the new end.
+ * splitting their flat indices (below 2^24, as TopK's banded pass requires) into rows and
+ * latents; returns the new end.
  */
 static int k_keep_at_least(int32_t *rows, int32_t *latents, float *values, int start, int end, float cut, int width) {
     int32_t cutBits;
@@ -568,7 +569,35 @@ static int k_keep_at_least(int32_t *rows, int32_t *latents, float *values, int s
     const int32_t infinityBits = 0x7f800000;
     double inverse = 1.0 / width;
     int w = start;
-    for (int i = start; i < end; i++) {
+    int i = start;
+    {
+        /* eight at a time: the kept lanes packed to the front and stored whole (at w <= i, over
+           entries already read); flat / width in floats, exact below 2^24 up to one, corrected */
+        const __m256i cutv = _mm256_set1_epi32(cutBits - 1);
+        const __m256i infv = _mm256_set1_epi32(infinityBits + 1);
+        const __m256 inv = _mm256_set1_ps(1.0f / width);
+        const __m256i widthv = _mm256_set1_epi32(width);
+        const __m256i zero = _mm256_setzero_si256();
+        for (; i + L <= end; i += L) {
+            __m256i bits = _mm256_loadu_si256((const __m256i *) (values + i));
+            __m256i keep = _mm256_and_si256(_mm256_cmpgt_epi32(bits, cutv), _mm256_cmpgt_epi32(infv, bits));
+            int mask = _mm256_movemask_ps(_mm256_castsi256_ps(keep));
+            __m256i order = _mm256_loadu_si256((const __m256i *) pack_table[mask]);
+            __m256i flat = _mm256_permutevar8x32_epi32(_mm256_loadu_si256((const __m256i *) (latents + i)), order);
+            __m256i row = _mm256_cvttps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(flat), inv));
+            __m256i latent = _mm256_sub_epi32(flat, _mm256_mullo_epi32(row, widthv));
+            __m256i low = _mm256_cmpgt_epi32(zero, latent);
+            __m256i high = _mm256_cmpgt_epi32(latent, _mm256_sub_epi32(widthv, _mm256_set1_epi32(1)));
+            /* low and high are all-ones (-1) lanes: row - 1 where low, row + 1 where high */
+            row = _mm256_sub_epi32(_mm256_add_epi32(row, low), high);
+            latent = _mm256_sub_epi32(flat, _mm256_mullo_epi32(row, widthv));
+            _mm256_storeu_si256((__m256i *) (values + w), _mm256_permutevar8x32_epi32(bits, order));
+            _mm256_storeu_si256((__m256i *) (rows + w), row);
+            _mm256_storeu_si256((__m256i *) (latents + w), latent);
+            w += __builtin_popcount(mask);
+        }
+    }
+    for (; i < end; i++) {
         float value = values[i];
         int32_t bits;
         memcpy(&bits, &value, sizeof bits);
