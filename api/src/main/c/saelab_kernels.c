@@ -875,10 +875,10 @@ INLINE void settle_dots(pending_dots *p, int twoBlocks, const float *norms, cons
  * Returns the entries kept, or -1, having changed nothing, when the code's rows are not ascending
  * in [0, batch) or a latent is outside [0, width).
  */
-static int k_backward_decode_rows(const int32_t *codeRows, const int32_t *codeLatents, const float *codeValues,
+INLINE int backward_decode_rows(const int32_t *codeRows, const int32_t *codeLatents, const float *codeValues,
         int count, int limit, int batch, const float *norms, const float *gradOut, int dim, const float *w,
         int paddedDim, int width, float *g, float *gradPre, float *gradNorms, int rescale, float *acc,
-        float *scales) {
+        float *scales, int nv) {
     float gradNorm[MAX_ROW_WIDTH];
     float squaredNorms[MAX_ROW_WIDTH];
     int previous = 0;
@@ -891,7 +891,6 @@ static int k_backward_decode_rows(const int32_t *codeRows, const int32_t *codeLa
         previous = b;
     }
     divide_by_norms(codeLatents, codeValues, norms, count, scales);
-    int nv = (dim + L - 1) / L;
     int twoBlocks = nv > 4;
     memset(acc, 0, sizeof(float) * (size_t) width * paddedDim);
     for (int j = 0; j < width; j++) {
@@ -952,17 +951,36 @@ static int k_backward_decode_rows(const int32_t *codeRows, const int32_t *codeLa
     return kept;
 }
 
+/* backward_decode_rows with the row's vectors a constant, so that they stay in registers. */
+static int k_backward_decode_rows(const int32_t *codeRows, const int32_t *codeLatents, const float *codeValues,
+        int count, int limit, int batch, const float *norms, const float *gradOut, int dim, const float *w,
+        int paddedDim, int width, float *g, float *gradPre, float *gradNorms, int rescale, float *acc,
+        float *scales) {
+#define BDR(nv) backward_decode_rows(codeRows, codeLatents, codeValues, count, limit, batch, norms, gradOut, dim, w, \
+        paddedDim, width, g, gradPre, gradNorms, rescale, acc, scales, nv)
+    switch ((dim + L - 1) / L) {
+        case 1: return BDR(1);
+        case 2: return BDR(2);
+        case 3: return BDR(3);
+        case 4: return BDR(4);
+        case 5: return BDR(5);
+        case 6: return BDR(6);
+        case 7: return BDR(7);
+        default: return BDR(8);
+    }
+#undef BDR
+}
+
 /*
  * LinearSae's sparse W_enc gradient (as k_backward_encode) row by row, for dim <= 64: a row's
  * nonzero entries of gradPre are found by vector compares, and each adds its raw gradient times
  * the centered row into its latent's sum. Returns the entries.
  */
-static int k_backward_encode_rows(const float *gradPre, const float *preRaw, int batch, int width, const float *norms,
+INLINE int backward_encode_rows(const float *gradPre, const float *preRaw, int batch, int width, const float *norms,
         float *gradNorms, int rescale, float *columnGrad, const float *centered, int dim, int paddedDim, float *gWEnc,
-        float *acc) {
+        float *acc, int nv) {
     float column[MAX_ROW_WIDTH];
     float gradNorm[MAX_ROW_WIDTH];
-    int nv = (dim + L - 1) / L;
     memset(acc, 0, sizeof(float) * (size_t) width * paddedDim);
     for (int j = 0; j < width; j++) {
         column[j] = 0.0f;
@@ -973,7 +991,7 @@ static int k_backward_encode_rows(const float *gradPre, const float *preRaw, int
     for (int b = 0; b < batch; b++) {
         const float *gp = gradPre + (size_t) b * width;
         const float *pr = preRaw + (size_t) b * width;
-        __m256 r[8];
+        __m256 r[8] = {0};
         int loaded = 0;
         for (int j0 = 0; j0 < width; j0 += L) {
             __m256 v = load_lanes(gp + j0, width - j0);
@@ -1011,6 +1029,25 @@ static int k_backward_encode_rows(const float *gradPre, const float *preRaw, int
         }
     }
     return count;
+}
+
+/* backward_encode_rows with the row's vectors a constant, so that they stay in registers. */
+static int k_backward_encode_rows(const float *gradPre, const float *preRaw, int batch, int width, const float *norms,
+        float *gradNorms, int rescale, float *columnGrad, const float *centered, int dim, int paddedDim, float *gWEnc,
+        float *acc) {
+#define BER(nv) backward_encode_rows(gradPre, preRaw, batch, width, norms, gradNorms, rescale, columnGrad, centered, \
+        dim, paddedDim, gWEnc, acc, nv)
+    switch ((dim + L - 1) / L) {
+        case 1: return BER(1);
+        case 2: return BER(2);
+        case 3: return BER(3);
+        case 4: return BER(4);
+        case 5: return BER(5);
+        case 6: return BER(6);
+        case 7: return BER(7);
+        default: return BER(8);
+    }
+#undef BER
 }
 
 #pragma GCC pop_options
