@@ -55,6 +55,7 @@ final class BenchCommand implements Runnable {
         long samplesTrained = runSpec.training().steps() * runSpec.training().batchSize();
         stdout.printf("bench %s: %,d samples, batch %d, %d cores%n", experimentName, samplesTrained,
                 runSpec.training().batchSize(), Runtime.getRuntime().availableProcessors());
+        stdout.printf("kernels: %s%n", kernelsInUse());
         stdout.flush();
 
         StepClock clock = new StepClock(WARM_STEPS);
@@ -107,6 +108,7 @@ final class BenchCommand implements Runnable {
         json.put("phaseSeconds", phases.seconds());
         json.put("peakHeapBytes", peakHeap);
         json.put("javaVersion", System.getProperty("java.version"));
+        json.put("kernels", kernelsInUse());
         Path file = out.resolve("bench").resolve(experimentName + ".json");
         try {
             Files.createDirectories(file.getParent());
@@ -116,5 +118,14 @@ final class BenchCommand implements Runnable {
         }
         stdout.println("written: " + file);
         stdout.flush();
+    }
+
+    /** Which batch kernels the runs use: native, or the Java ones and why not native. */
+    private static String kernelsInUse() {
+        if (org.saelab.api.Kernels.nativeInUse()) {
+            return "native, " + org.saelab.api.Kernels.nativeStatus();
+        }
+        String java = org.saelab.api.Kernels.VECTORISED ? "Java (Vector API)" : "Java (plain loops)";
+        return java + "; native kernels " + org.saelab.api.Kernels.nativeStatus();
     }
 }
