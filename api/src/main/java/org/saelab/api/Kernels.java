@@ -84,6 +84,8 @@ public final class Kernels {
         }
     }
 
+    /** What is wrong with the -Dsaelab.kernels setting, or null; see {@link #propertyError()}. */
+    private static String propertyError;
     private static volatile Mode mode = modeProperty();
 
     private static boolean nativeFor(Mode m) {
@@ -117,8 +119,29 @@ public final class Kernels {
             case "java" -> Mode.JAVA;
             case "simd" -> Mode.SIMD;
             case "plain" -> Mode.PLAIN;
-            default -> throw new IllegalArgumentException("-Dsaelab.kernels=" + value + ": expected auto, native, java, simd or plain");
+            default -> {
+                propertyError = "-Dsaelab.kernels=" + value + ": expected auto, native, java, simd or plain";
+                yield Mode.AUTO;
+            }
         };
+    }
+
+    /**
+     * What is wrong with {@code -Dsaelab.kernels}: an unknown value, or {@code native} where the
+     * native kernels are not available; null when nothing is. The kernels then run as by default,
+     * and the command line stops with this message before any work.
+     */
+    public static String propertyError() {
+        return propertyError;
+    }
+
+    private static boolean nativeAtStart(Mode m) {
+        try {
+            return nativeFor(m);
+        } catch (IllegalStateException e) {
+            propertyError = e.getMessage();
+            return NativeKernels.AVAILABLE;
+        }
     }
 
     /** A new switch, set by the current mode and by every later {@link #setMode}. */
@@ -177,7 +200,7 @@ public final class Kernels {
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     /** Whether the batch kernels run natively: the mode allows it and the library is loaded. */
-    private static volatile boolean nativeOn = nativeFor(mode);
+    private static volatile boolean nativeOn = nativeAtStart(mode);
 
     /** Lanes of one SIMD vector (1 when not vectorised): padded widths are multiples of it. */
     public static int lanes() {

@@ -37,6 +37,11 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams; returns the exit code. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
+        String kernels = org.saelab.api.Kernels.propertyError();
+        if (kernels != null) {
+            err.println("error: " + kernels);
+            return EXIT_USAGE;
+        }
         Main main = new Main();
         CommandLine commandLine = new CommandLine(main);
         commandLine.setOut(new PrintWriter(out, true));
