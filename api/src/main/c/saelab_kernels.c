@@ -38,6 +38,33 @@ static inline __m256i first_lanes(int n) {
     return _mm256_loadu_si256((const __m256i *) (ramp + 8 - n));
 }
 
+/* Whether a code's rows ascend within [0, batch) and its latents lie in [0, width). */
+static inline __attribute__((always_inline)) int code_is_valid(const int32_t *codeRows, const int32_t *codeLatents, int count, int batch, int width) {
+    int previous = 0;
+    for (int e = 0; e < count; e++) {
+        int b = codeRows[e];
+        int j = codeLatents[e];
+        if (b < previous || b >= batch || j < 0 || j >= width) {
+            return 0;
+        }
+        previous = b;
+    }
+    return 1;
+}
+
+/* CALL(k) with k the constant 1..8 equal to nv (8 for anything larger): kernels specialised by vector count. */
+#define SWITCH_VECTORS(nv, CALL) \
+    switch (nv) { \
+        case 1: CALL(1); break; \
+        case 2: CALL(2); break; \
+        case 3: CALL(3); break; \
+        case 4: CALL(4); break; \
+        case 5: CALL(5); break; \
+        case 6: CALL(6); break; \
+        case 7: CALL(7); break; \
+        default: CALL(8); break; \
+    }
+
 /* Sum of the lanes from lane 0 on, starting from +0, in float. */
 static inline float reduce_in_order(__m256 v) {
     float lanes[L];
@@ -246,16 +273,9 @@ static int k_decode_sorted_rows(const int32_t *rowOf, const int32_t *latents, co
     for (int v0 = 0; v0 < vectors; v0 += 8) {
         int nv = vectors - v0 < 8 ? vectors - v0 : 8;
         int status;
-        switch (nv) {
-            case 1: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 1); break;
-            case 2: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 2); break;
-            case 3: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 3); break;
-            case 4: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 4); break;
-            case 5: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 5); break;
-            case 6: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 6); break;
-            case 7: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 7); break;
-            default: status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, 8); break;
-        }
+#define DR(k) status = decode_rows(rowOf, latents, scales, count, w, paddedDim, wRows, bias, rows, dim, out, v0, k)
+        SWITCH_VECTORS(nv, DR)
+#undef DR
         if (status < 0) {
             return status;
         }
@@ -400,16 +420,9 @@ static int k_scatter_by_latent(const int32_t *starts, int latents, const int32_t
         for (int v0 = 0; v0 < vectors; v0 += 8) {
             int nv = vectors - v0 < 8 ? vectors - v0 : 8;
             int status;
-            switch (nv) {
-                case 1: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 1); break;
-                case 2: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 2); break;
-                case 3: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 3); break;
-                case 4: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 4); break;
-                case 5: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 5); break;
-                case 6: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 6); break;
-                case 7: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 7); break;
-                default: status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, 8); break;
-            }
+#define SL(k) status = scatter_latent(first, stop, rows, scales, src, dim, srcRows, wj, to, dots, v0, k)
+            SWITCH_VECTORS(nv, SL)
+#undef SL
             if (status < 0) {
                 return status;
             }
@@ -642,17 +655,14 @@ static int k_backward_decode(const int32_t *codeRows, const int32_t *codeLatents
         int limit, int batch, const float *norms, const float *gradOut, int dim, const float *w, int paddedDim,
         int width, float *g, float *gradPre, float *gradNorms, int rescale, int32_t *starts, int32_t *next,
         int32_t *sortedRows, float *sortedValues, float *sortedScales, float *sortedDots, float *acc) {
-    int previous = 0;
+    if (!code_is_valid(codeRows, codeLatents, count, batch, width)) {
+        return -1;
+    }
     for (int j = 0; j <= width; j++) {
         starts[j] = 0;
     }
     for (int e = 0; e < count; e++) {
-        int b = codeRows[e];
         int j = codeLatents[e];
-        if (b < previous || b >= batch || j < 0 || j >= width) {
-            return -1;
-        }
-        previous = b;
         starts[j + 1] += j < limit;
     }
     for (int j = 0; j < width; j++) {
@@ -769,14 +779,8 @@ static int k_backward_encode(const float *gradPre, const float *preRaw, int batc
 static int k_decode_code(const int32_t *codeRows, const int32_t *codeLatents, const float *codeValues, int count,
         int limit, int batch, int width, const float *norms, const float *w, int paddedDim, const float *bias, int dim,
         float *out, int32_t *entryRows, int32_t *entryLatents, float *entryScales, float *scratch) {
-    int previous = 0;
-    for (int e = 0; e < count; e++) {
-        int b = codeRows[e];
-        int j = codeLatents[e];
-        if (b < previous || b >= batch || j < 0 || j >= width) {
-            return -1;
-        }
-        previous = b;
+    if (!code_is_valid(codeRows, codeLatents, count, batch, width)) {
+        return -1;
     }
     divide_by_norms(codeLatents, codeValues, norms, count, scratch);
     int kept = 0;
@@ -881,14 +885,8 @@ INLINE int backward_decode_rows(const int32_t *codeRows, const int32_t *codeLate
         float *scales, int nv) {
     float gradNorm[MAX_ROW_WIDTH];
     float squaredNorms[MAX_ROW_WIDTH];
-    int previous = 0;
-    for (int e = 0; e < count; e++) {
-        int b = codeRows[e];
-        int j = codeLatents[e];
-        if (b < previous || b >= batch || j < 0 || j >= width) {
-            return -1;
-        }
-        previous = b;
+    if (!code_is_valid(codeRows, codeLatents, count, batch, width)) {
+        return -1;
     }
     divide_by_norms(codeLatents, codeValues, norms, count, scales);
     int twoBlocks = nv > 4;
@@ -956,19 +954,12 @@ static int k_backward_decode_rows(const int32_t *codeRows, const int32_t *codeLa
         int count, int limit, int batch, const float *norms, const float *gradOut, int dim, const float *w,
         int paddedDim, int width, float *g, float *gradPre, float *gradNorms, int rescale, float *acc,
         float *scales) {
-#define BDR(nv) backward_decode_rows(codeRows, codeLatents, codeValues, count, limit, batch, norms, gradOut, dim, w, \
+    int kept = 0;
+#define BDR(nv) kept = backward_decode_rows(codeRows, codeLatents, codeValues, count, limit, batch, norms, gradOut, dim, w, \
         paddedDim, width, g, gradPre, gradNorms, rescale, acc, scales, nv)
-    switch ((dim + L - 1) / L) {
-        case 1: return BDR(1);
-        case 2: return BDR(2);
-        case 3: return BDR(3);
-        case 4: return BDR(4);
-        case 5: return BDR(5);
-        case 6: return BDR(6);
-        case 7: return BDR(7);
-        default: return BDR(8);
-    }
+    SWITCH_VECTORS((dim + L - 1) / L, BDR)
 #undef BDR
+    return kept;
 }
 
 /*
@@ -1035,19 +1026,12 @@ INLINE int backward_encode_rows(const float *gradPre, const float *preRaw, int b
 static int k_backward_encode_rows(const float *gradPre, const float *preRaw, int batch, int width, const float *norms,
         float *gradNorms, int rescale, float *columnGrad, const float *centered, int dim, int paddedDim, float *gWEnc,
         float *acc) {
-#define BER(nv) backward_encode_rows(gradPre, preRaw, batch, width, norms, gradNorms, rescale, columnGrad, centered, \
+    int count = 0;
+#define BER(nv) count = backward_encode_rows(gradPre, preRaw, batch, width, norms, gradNorms, rescale, columnGrad, centered, \
         dim, paddedDim, gWEnc, acc, nv)
-    switch ((dim + L - 1) / L) {
-        case 1: return BER(1);
-        case 2: return BER(2);
-        case 3: return BER(3);
-        case 4: return BER(4);
-        case 5: return BER(5);
-        case 6: return BER(6);
-        case 7: return BER(7);
-        default: return BER(8);
-    }
+    SWITCH_VECTORS((dim + L - 1) / L, BER)
 #undef BER
+    return count;
 }
 
 #pragma GCC pop_options
