@@ -1041,8 +1041,35 @@ static int k_backward_encode_rows(const float *gradPre, const float *preRaw, int
  * cpuSupported() can run anywhere. The Java side checks array lengths before each call.
  * ------------------------------------------------------------------------------------------- */
 
-#define CRIT(env, array) ((array) ? (*(env))->GetPrimitiveArrayCritical((env), (array), 0) : 0)
-#define UNCRIT(env, array, ptr) do { if (array) (*(env))->ReleasePrimitiveArrayCritical((env), (array), (ptr), 0); } while (0)
+/*
+ * The arrays one call pins (GetPrimitiveArrayCritical), released together, last pinned first, by
+ * unpin_all. A null array pins as a null pointer.
+ */
+typedef struct {
+    jarray arrays[24];
+    void *pointers[24];
+    int count;
+} pins;
+
+static void *pin(JNIEnv *env, pins *p, jarray array) {
+    if (!array) {
+        return 0;
+    }
+    void *pointer = (*env)->GetPrimitiveArrayCritical(env, array, 0);
+    p->arrays[p->count] = array;
+    p->pointers[p->count] = pointer;
+    p->count++;
+    return pointer;
+}
+
+static void unpin_all(JNIEnv *env, pins *p) {
+    while (p->count > 0) {
+        p->count--;
+        (*env)->ReleasePrimitiveArrayCritical(env, p->arrays[p->count], p->pointers[p->count], 0);
+    }
+}
+
+#define CRIT(env, array) pin((env), &pinned, (array))
 
 JNIEXPORT jboolean JNICALL Java_org_saelab_api_NativeKernels_cpuSupported(JNIEnv *env, jclass cls) {
     __builtin_cpu_init();
@@ -1052,29 +1079,29 @@ JNIEXPORT jboolean JNICALL Java_org_saelab_api_NativeKernels_cpuSupported(JNIEnv
 
 JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_subtractRow0(JNIEnv *env, jclass cls, jfloatArray x,
         jint rows, jint dim, jfloatArray bias, jint biasFrom, jfloatArray out) {
+    /* no other JNI call may come between pinning and unpinning */
+    jboolean inPlace = (*env)->IsSameObject(env, x, out);
+    pins pinned = {.count = 0};
     float *px = CRIT(env, x);
     float *pb = CRIT(env, bias);
-    float *po = (*env)->IsSameObject(env, x, out) ? px : CRIT(env, out);
+    float *po = inPlace ? px : CRIT(env, out);
     k_subtract_row(px, rows, dim, pb + biasFrom, po);
-    if (po != px) {
-        UNCRIT(env, out, po);
-    }
-    UNCRIT(env, bias, pb);
-    UNCRIT(env, x, px);
+    unpin_all(env, &pinned);
 }
 
 JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_addColumnSums0(JNIEnv *env, jclass cls, jfloatArray x,
         jint rows, jint dim, jfloatArray acc, jint accFrom) {
+    pins pinned = {.count = 0};
     float *px = CRIT(env, x);
     float *pa = CRIT(env, acc);
     k_add_column_sums(px, rows, dim, pa + accFrom);
-    UNCRIT(env, acc, pa);
-    UNCRIT(env, x, px);
+    unpin_all(env, &pinned);
 }
 
 JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_affineRows0(JNIEnv *env, jclass cls, jfloatArray c,
         jint rows, jint dim, jfloatArray w, jint paddedWidth, jfloatArray bias, jfloatArray norms, jint width,
         jfloatArray raw, jfloatArray scaled) {
+    pins pinned = {.count = 0};
     float *pc = CRIT(env, c);
     float *pw = CRIT(env, w);
     float *pb = CRIT(env, bias);
@@ -1082,17 +1109,13 @@ JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_affineRows0(JNIEnv *env
     float *pr = CRIT(env, raw);
     float *ps = CRIT(env, scaled);
     k_affine_rows(pc, rows, dim, pw, paddedWidth, pb, pn, width, pr, ps);
-    UNCRIT(env, scaled, ps);
-    UNCRIT(env, raw, pr);
-    UNCRIT(env, norms, pn);
-    UNCRIT(env, bias, pb);
-    UNCRIT(env, w, pw);
-    UNCRIT(env, c, pc);
+    unpin_all(env, &pinned);
 }
 
 JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_decodeSortedRows0(JNIEnv *env, jclass cls,
         jintArray rowOf, jintArray latents, jfloatArray scales, jint count, jfloatArray w, jint paddedDim,
         jfloatArray bias, jint rows, jint dim, jfloatArray out) {
+    pins pinned = {.count = 0};
     jint wRows = (*env)->GetArrayLength(env, w) / paddedDim;
     int32_t *pr = CRIT(env, rowOf);
     int32_t *pl = CRIT(env, latents);
@@ -1101,18 +1124,14 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_decodeSortedRows0(JNIEn
     float *pb = CRIT(env, bias);
     float *po = CRIT(env, out);
     int status = k_decode_sorted_rows(pr, pl, ps, count, pw, paddedDim, wRows, pb, rows, dim, po);
-    UNCRIT(env, out, po);
-    UNCRIT(env, bias, pb);
-    UNCRIT(env, w, pw);
-    UNCRIT(env, scales, ps);
-    UNCRIT(env, latents, pl);
-    UNCRIT(env, rowOf, pr);
+    unpin_all(env, &pinned);
     return status;
 }
 
 JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_scatterByLatent0(JNIEnv *env, jclass cls,
         jintArray starts, jint latents, jintArray rows, jfloatArray scales, jfloatArray src, jint dim,
         jint srcRows, jfloatArray w, jfloatArray acc, jint paddedDim, jfloatArray dots) {
+    pins pinned = {.count = 0};
     jint entries = (*env)->GetArrayLength(env, rows);
     jint scaleCount = (*env)->GetArrayLength(env, scales);
     if (scaleCount < entries) {
@@ -1132,30 +1151,24 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_scatterByLatent0(JNIEnv
     float *pa = CRIT(env, acc);
     float *pd = CRIT(env, dots);
     int status = k_scatter_by_latent(pst, latents, pr, ps, psrc, dim, srcRows, pw, pa, paddedDim, pd, entries);
-    UNCRIT(env, dots, pd);
-    UNCRIT(env, acc, pa);
-    UNCRIT(env, w, pw);
-    UNCRIT(env, src, psrc);
-    UNCRIT(env, scales, ps);
-    UNCRIT(env, rows, pr);
-    UNCRIT(env, starts, pst);
+    unpin_all(env, &pinned);
     return status;
 }
 
 JNIEXPORT jdouble JNICALL Java_org_saelab_api_NativeKernels_scaledDifference0(JNIEnv *env, jclass cls,
         jfloatArray a, jfloatArray b, jint n, jfloat scale, jfloatArray grad) {
+    pins pinned = {.count = 0};
     float *pa = CRIT(env, a);
     float *pb = CRIT(env, b);
     float *pg = CRIT(env, grad);
     double total = k_scaled_difference(pa, pb, n, scale, pg);
-    UNCRIT(env, grad, pg);
-    UNCRIT(env, b, pb);
-    UNCRIT(env, a, pa);
+    unpin_all(env, &pinned);
     return total;
 }
 
 JNIEXPORT jlong JNICALL Java_org_saelab_api_NativeKernels_gatherBand0(JNIEnv *env, jclass cls, jfloatArray pre,
         jint n, jint lo, jint hi, jfloatArray scratch, jintArray latents, jfloatArray values, jint start) {
+    pins pinned = {.count = 0};
     jint capacity = (*env)->GetArrayLength(env, latents);
     jint valueCount = (*env)->GetArrayLength(env, values);
     if (valueCount < capacity) {
@@ -1167,22 +1180,18 @@ JNIEXPORT jlong JNICALL Java_org_saelab_api_NativeKernels_gatherBand0(JNIEnv *en
     int32_t *pl = CRIT(env, latents);
     float *pv = CRIT(env, values);
     int64_t result = k_gather_band(pp, n, lo, hi, ps, scratchLength, pl, pv, start, capacity);
-    UNCRIT(env, values, pv);
-    UNCRIT(env, latents, pl);
-    UNCRIT(env, scratch, ps);
-    UNCRIT(env, pre, pp);
+    unpin_all(env, &pinned);
     return result;
 }
 
 JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_keepAtLeast0(JNIEnv *env, jclass cls, jintArray rows,
         jintArray latents, jfloatArray values, jint start, jint end, jfloat cut, jint width) {
+    pins pinned = {.count = 0};
     int32_t *pr = CRIT(env, rows);
     int32_t *pl = CRIT(env, latents);
     float *pv = CRIT(env, values);
     int w = k_keep_at_least(pr, pl, pv, start, end, cut, width);
-    UNCRIT(env, values, pv);
-    UNCRIT(env, latents, pl);
-    UNCRIT(env, rows, pr);
+    unpin_all(env, &pinned);
     return w;
 }
 
@@ -1192,6 +1201,7 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardDecode0(JNIEnv 
         jint wDecOffset, jfloatArray gradPre, jfloatArray gradNorms, jboolean rescale, jintArray starts,
         jintArray next, jintArray sortedRows, jfloatArray sortedValues, jfloatArray sortedScales,
         jfloatArray sortedDots, jfloatArray acc) {
+    pins pinned = {.count = 0};
     int32_t *pcr = CRIT(env, codeRows);
     int32_t *pcl = CRIT(env, codeLatents);
     float *pcv = CRIT(env, codeValues);
@@ -1214,22 +1224,7 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardDecode0(JNIEnv 
                     pg + wDecOffset, pgp, pgn, rescale, pa, pss)
             : k_backward_decode(pcr, pcl, pcv, count, limit, batch, pn, pgo, dim, pw, paddedDim, width,
                     pg + wDecOffset, pgp, pgn, rescale, pst, pnx, psr, psv, pss, psd, pa);
-    UNCRIT(env, acc, pa);
-    UNCRIT(env, sortedDots, psd);
-    UNCRIT(env, sortedScales, pss);
-    UNCRIT(env, sortedValues, psv);
-    UNCRIT(env, sortedRows, psr);
-    UNCRIT(env, next, pnx);
-    UNCRIT(env, starts, pst);
-    UNCRIT(env, gradNorms, pgn);
-    UNCRIT(env, gradPre, pgp);
-    UNCRIT(env, g, pg);
-    UNCRIT(env, w, pw);
-    UNCRIT(env, gradOut, pgo);
-    UNCRIT(env, norms, pn);
-    UNCRIT(env, codeValues, pcv);
-    UNCRIT(env, codeLatents, pcl);
-    UNCRIT(env, codeRows, pcr);
+    unpin_all(env, &pinned);
     return kept;
 }
 
@@ -1237,6 +1232,7 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardEncode0(JNIEnv 
         jfloatArray gradPre, jfloatArray preRaw, jint batch, jint width, jfloatArray norms, jfloatArray gradNorms,
         jboolean rescale, jfloatArray columnGrad, jfloatArray centered, jint dim, jint paddedDim, jfloatArray g,
         jint wEncOffset, jintArray starts, jintArray sortedRows, jfloatArray sortedScales, jfloatArray acc) {
+    pins pinned = {.count = 0};
     float *pgp = CRIT(env, gradPre);
     float *ppr = CRIT(env, preRaw);
     float *pn = CRIT(env, norms);
@@ -1253,17 +1249,7 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_backwardEncode0(JNIEnv 
                     pg + wEncOffset, pa)
             : k_backward_encode(pgp, ppr, batch, width, pn, pgn, rescale, pcg, pc, dim, paddedDim, pg + wEncOffset,
                     pst, psr, pss, pa);
-    UNCRIT(env, acc, pa);
-    UNCRIT(env, sortedScales, pss);
-    UNCRIT(env, sortedRows, psr);
-    UNCRIT(env, starts, pst);
-    UNCRIT(env, g, pg);
-    UNCRIT(env, centered, pc);
-    UNCRIT(env, columnGrad, pcg);
-    UNCRIT(env, gradNorms, pgn);
-    UNCRIT(env, norms, pn);
-    UNCRIT(env, preRaw, ppr);
-    UNCRIT(env, gradPre, pgp);
+    unpin_all(env, &pinned);
     return count;
 }
 
@@ -1271,6 +1257,7 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_decodeCode0(JNIEnv *env
         jintArray codeLatents, jfloatArray codeValues, jint count, jint limit, jint batch, jint width,
         jfloatArray norms, jfloatArray w, jint paddedDim, jfloatArray bias, jint dim, jfloatArray out,
         jintArray entryRows, jintArray entryLatents, jfloatArray entryScales, jfloatArray scratch) {
+    pins pinned = {.count = 0};
     int32_t *pcr = CRIT(env, codeRows);
     int32_t *pcl = CRIT(env, codeLatents);
     float *pcv = CRIT(env, codeValues);
@@ -1284,16 +1271,6 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_decodeCode0(JNIEnv *env
     float *ps = CRIT(env, scratch);
     int kept = k_decode_code(pcr, pcl, pcv, count, limit, batch, width, pn, pw, paddedDim, pb, dim, po, per, pel, pes,
             ps);
-    UNCRIT(env, scratch, ps);
-    UNCRIT(env, entryScales, pes);
-    UNCRIT(env, entryLatents, pel);
-    UNCRIT(env, entryRows, per);
-    UNCRIT(env, out, po);
-    UNCRIT(env, bias, pb);
-    UNCRIT(env, w, pw);
-    UNCRIT(env, norms, pn);
-    UNCRIT(env, codeValues, pcv);
-    UNCRIT(env, codeLatents, pcl);
-    UNCRIT(env, codeRows, pcr);
+    unpin_all(env, &pinned);
     return kept;
 }
