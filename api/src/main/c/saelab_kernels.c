@@ -116,12 +116,30 @@ static void k_add_column_sums(const float *x, int rows, int dim, float *acc) {
     }
 }
 
-/* Stores the first n lanes of v at p. */
+/*
+ * Stores the first n lanes of v at p: as up to three plain stores of 4, 2 and 1 lanes, not a
+ * masked store (vmaskmovps to memory takes tens of cycles on AMD's cores).
+ */
 static inline void store_lanes(float *p, __m256 v, int n) {
     if (n >= L) {
         _mm256_storeu_ps(p, v);
-    } else {
-        _mm256_maskstore_ps(p, first_lanes(n), v);
+        return;
+    }
+    __m128 part = _mm256_castps256_ps128(v);
+    if (n >= 4) {
+        _mm_storeu_ps(p, part);
+        part = _mm256_extractf128_ps(v, 1);
+        p += 4;
+        n -= 4;
+    }
+    if (n >= 2) {
+        _mm_storel_pi((__m64 *) p, part);
+        part = _mm_movehl_ps(part, part);
+        p += 2;
+        n -= 2;
+    }
+    if (n >= 1) {
+        _mm_store_ss(p, part);
     }
 }
 
@@ -1034,6 +1052,362 @@ static int k_backward_encode_rows(const float *gradPre, const float *preRaw, int
     return count;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * The MSE term's whole pass over a code, row by row for rows of at most 64 floats: the row's
+ * reconstruction (as decode_row, or read back when already decoded), its difference from x and
+ * the gradient scale * (recon - x) (as k_scaled_difference), the gradient's column sums (as
+ * k_add_column_sums) and the decoder backward pass (as backward_decode_rows), all on the row in
+ * registers; with `enc`, when the term is the step's only one, also the sparse W_enc gradient of
+ * backward_encode_rows, on the centered row x - bias. Every sum takes the same terms in the same
+ * order as those kernels do one after another: the same floats, without the reconstruction's
+ * gradient in memory between them.
+ *
+ * Two sums need care to keep that order. The squares are summed in double per flat position
+ * modulo 8 (k_scaled_difference's lanes over the batch as one array): a row's vectors are rotated
+ * onto those lanes, and the positions past the last whole vector of the batch are added after
+ * the lanes, in order. The norm gradients take all the decoder's terms before the encoder's:
+ * the encoder's are kept per entry and added after the rows.
+ * ------------------------------------------------------------------------------------------- */
+
+/* The lanes of permutevar8x32 that move lane l to lane (l + r) mod 8: row r is (c - r) mod 8 for c = 0..7. */
+static const int32_t rotation_table[L][L] = {
+    {0, 1, 2, 3, 4, 5, 6, 7},
+    {7, 0, 1, 2, 3, 4, 5, 6},
+    {6, 7, 0, 1, 2, 3, 4, 5},
+    {5, 6, 7, 0, 1, 2, 3, 4},
+    {4, 5, 6, 7, 0, 1, 2, 3},
+    {3, 4, 5, 6, 7, 0, 1, 2},
+    {2, 3, 4, 5, 6, 7, 0, 1},
+    {1, 2, 3, 4, 5, 6, 7, 0},
+};
+
+typedef struct {
+    /* the code */
+    const int32_t *codeRows;
+    const int32_t *codeLatents;
+    const float *codeValues;
+    int count;
+    int limit;
+    int batch;
+    int width;
+    const float *norms;
+    /* the decoder: rows of paddedDim, zero padded; bias padded alike */
+    const float *w;
+    int paddedDim;
+    const float *bias;
+    const float *x;
+    int dim;
+    float scale;
+    /* the reconstruction: written (decoded = 0) or read (decoded = 1); may be null when not decoded */
+    float *recon;
+    int decoded;
+    /* outputs */
+    float *gBDec;
+    float *gWDec;
+    float *gradPre;
+    float *gradNorms;
+    int rescale;
+    float *acc;
+    float *scales;
+    /* the encoder part, with enc */
+    int enc;
+    const float *preRaw;
+    float *columnGrad;
+    float *gWEnc;
+    float *accEnc;
+    float *encTerms;
+    int32_t *encLatents;
+} mse_pass;
+
+/* Whether each row's latents are distinct (for widths up to 64). */
+static int rows_have_distinct_latents(const int32_t *codeRows, const int32_t *codeLatents, int count) {
+    uint64_t seen = 0;
+    int row = -1;
+    for (int e = 0; e < count; e++) {
+        if (codeRows[e] != row) {
+            row = codeRows[e];
+            seen = 0;
+        }
+        uint64_t bit = (uint64_t) 1 << codeLatents[e];
+        if (seen & bit) {
+            return 0;
+        }
+        seen |= bit;
+    }
+    return 1;
+}
+
+/*
+ * Returns the entries kept (latent < limit), or -1, having changed nothing, when the code's rows
+ * are not ascending in [0, batch), a latent is outside [0, width) or, with enc, a row holds a
+ * latent twice. Sets *squares to the sum of the squared differences.
+ */
+/*
+ * The sparse W_enc pass of backward_encode_rows over rows [from, to), whose entries start at
+ * entry `e` and whose dots are in gradPre: each entry with a nonzero gradient adds its raw
+ * gradient times the centered row into its latent's sum and column; its norm term is kept for
+ * later. Returns the entry after the rows'.
+ */
+INLINE int encode_rows(const mse_pass *a, int from, int to, int e, float *column, int *encCount, int nv) {
+    const int dim = a->dim;
+    const int width = a->width;
+    int n = *encCount;
+    for (int b = from; b < to; b++) {
+        int first = e;
+        while (e < a->count && a->codeRows[e] == b) {
+            e++;
+        }
+        if (first == e) {
+            continue;
+        }
+        const float *xRow = a->x + (size_t) b * dim;
+        __m256 c[8];
+        for (int v = 0; v < 8; v++) {
+            c[v] = v < nv ? _mm256_sub_ps(load_lanes(xRow + v * L, dim - v * L), _mm256_loadu_ps(a->bias + v * L))
+                    : _mm256_setzero_ps();
+        }
+        const float *gp = a->gradPre + (size_t) b * width;
+        const float *pr = a->preRaw + (size_t) b * width;
+        for (int x = first; x < e; x++) {
+            int j = a->codeLatents[x];
+            float g = gp[j];
+            if (g == 0.0f) {
+                continue;
+            }
+            float gRaw = g * a->norms[j];
+            a->encTerms[n] = g * pr[j];
+            a->encLatents[n] = j;
+            column[j] += gRaw;
+            add_scaled(a->accEnc + (size_t) j * a->paddedDim, c, _mm256_set1_ps(gRaw), nv);
+            n++;
+        }
+    }
+    *encCount = n;
+    return e;
+}
+
+INLINE int mse_rows(const mse_pass *a, double *squares, int *encEntries, int nv) {
+    const int dim = a->dim;
+    const int width = a->width;
+    const int paddedDim = a->paddedDim;
+    const int limit = a->limit;
+    const float *w = a->w;
+    const float *scales = a->scales;
+    const float *codeValues = a->codeValues;
+    const float *norms = a->norms;
+    float *acc = a->acc;
+    float gradNorm[MAX_ROW_WIDTH];
+    float squaredNorms[MAX_ROW_WIDTH];
+    float column[64];
+    if (!code_is_valid(a->codeRows, a->codeLatents, a->count, a->batch, width)
+            || (a->enc && !rows_have_distinct_latents(a->codeRows, a->codeLatents, a->count))) {
+        return -1;
+    }
+    divide_by_norms(a->codeLatents, a->codeValues, norms, a->count, a->scales);
+    int twoBlocks = nv > 4;
+    memset(acc, 0, sizeof(float) * (size_t) width * paddedDim);
+    if (a->enc) {
+        memset(a->accEnc, 0, sizeof(float) * (size_t) width * paddedDim);
+        for (int j = 0; j < width; j++) {
+            column[j] = 0.0f;
+        }
+    }
+    for (int j = 0; j < width; j++) {
+        gradNorm[j] = a->gradNorms[j];
+        squaredNorms[j] = norms[j] * norms[j];
+    }
+    /* column sums: even and odd rows apart for the whole vectors of a row, one sum for its tail */
+    int vectorColumns = dim / L;
+    float evenSums[2][8 * L] __attribute__((aligned(32)));
+    float tailSum[L] __attribute__((aligned(32)));
+    memset(evenSums, 0, sizeof(evenSums));
+    memset(tailSum, 0, sizeof(tailSum));
+    /* squares: the lanes of k_scaled_difference, then the tail past its last whole vector */
+    int64_t flat = (int64_t) a->batch * dim;
+    int64_t flatBound = flat - flat % L;
+    __m256d s0 = _mm256_setzero_pd();
+    __m256d s1 = _mm256_setzero_pd();
+    float tailSquares[L];
+    __m256 sv = _mm256_set1_ps(a->scale);
+    pending_dots p;
+    p.count = 0;
+    int kept = 0;
+    int encCount = 0;
+    int encRow = 0;
+    int encEntry = 0;
+    int e = 0;
+    const int32_t *codeRows = a->codeRows;
+    const int32_t *codeLatents = a->codeLatents;
+    for (int b = 0; b < a->batch; b++) {
+        int first = e;
+        while (e < a->count && codeRows[e] == b) {
+            e++;
+        }
+        /* the reconstruction */
+        __m256 r[8];
+        float *reconRow = a->recon ? a->recon + (size_t) b * dim : 0;
+        if (a->decoded) {
+            load_row(reconRow, dim, nv, r);
+        } else {
+            for (int v = 0; v < 8; v++) {
+                r[v] = v < nv ? _mm256_loadu_ps(a->bias + v * L) : _mm256_setzero_ps();
+            }
+            for (int x = first; x < e; x++) {
+                int j = codeLatents[x];
+                if (j >= limit) {
+                    continue;
+                }
+                const float *from = w + (size_t) j * paddedDim;
+                __m256 s = _mm256_set1_ps(scales[x]);
+                for (int v = 0; v < nv; v++) {
+                    r[v] = _mm256_fmadd_ps(_mm256_loadu_ps(from + v * L), s, r[v]);
+                }
+            }
+            if (reconRow) {
+                for (int v = 0; v < nv - 1; v++) {
+                    _mm256_storeu_ps(reconRow + v * L, r[v]);
+                }
+                store_lanes(reconRow + (nv - 1) * L, r[nv - 1], dim - (nv - 1) * L);
+            }
+        }
+        /* the difference, its squares and the gradient (in r) */
+        const float *xRow = a->x + (size_t) b * dim;
+        int64_t rowStart = (int64_t) b * dim;
+        __m256i rotate = _mm256_loadu_si256((const __m256i *) rotation_table[rowStart % L]);
+        for (int v = 0; v < nv; v++) {
+            __m256 d = _mm256_sub_ps(r[v], load_lanes(xRow + v * L, dim - v * L));
+            r[v] = _mm256_mul_ps(d, sv);
+            __m256 sq = _mm256_mul_ps(d, d);
+            int64_t at = rowStart + v * L;
+            if (at + L > flatBound) {
+                /* positions from flatBound on go to the tail, in order */
+                float lanes[L];
+                _mm256_storeu_ps(lanes, sq);
+                int valid = dim - v * L < L ? dim - v * L : L;
+                for (int l = 0; l < valid; l++) {
+                    if (at + l >= flatBound) {
+                        tailSquares[at + l - flatBound] = lanes[l];
+                        lanes[l] = 0.0f;
+                    }
+                }
+                sq = _mm256_loadu_ps(lanes);
+            }
+            sq = _mm256_permutevar8x32_ps(sq, rotate);
+            s0 = _mm256_add_pd(s0, _mm256_cvtps_pd(_mm256_castps256_ps128(sq)));
+            s1 = _mm256_add_pd(s1, _mm256_cvtps_pd(_mm256_extractf128_ps(sq, 1)));
+        }
+        /* the column sums */
+        float *sums = evenSums[b & 1];
+        for (int v = 0; v < vectorColumns; v++) {
+            _mm256_store_ps(sums + v * L, _mm256_add_ps(_mm256_load_ps(sums + v * L), r[v]));
+        }
+        if (vectorColumns < nv) {
+            _mm256_store_ps(tailSum, _mm256_add_ps(_mm256_load_ps(tailSum), r[vectorColumns]));
+        }
+        /* the decoder backward pass */
+        for (int x = first; x < e; x++) {
+            int j = codeLatents[x];
+            if (j >= limit) {
+                continue;
+            }
+            kept++;
+            const float *wj = w + (size_t) j * paddedDim;
+            __m256 p0 = _mm256_mul_ps(r[0], _mm256_loadu_ps(wj));
+            __m256 p1 = _mm256_mul_ps(r[1], _mm256_loadu_ps(wj + L));
+            __m256 p2 = _mm256_mul_ps(r[2], _mm256_loadu_ps(wj + 2 * L));
+            __m256 p3 = _mm256_mul_ps(r[3], _mm256_loadu_ps(wj + 3 * L));
+            p.block0[p.count] = _mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3));
+            if (twoBlocks) {
+                __m256 p4 = _mm256_mul_ps(r[4], _mm256_loadu_ps(wj + 4 * L));
+                __m256 p5 = _mm256_mul_ps(r[5], _mm256_loadu_ps(wj + 5 * L));
+                __m256 p6 = _mm256_mul_ps(r[6], _mm256_loadu_ps(wj + 6 * L));
+                __m256 p7 = _mm256_mul_ps(r[7], _mm256_loadu_ps(wj + 7 * L));
+                p.block1[p.count] = _mm256_add_ps(_mm256_add_ps(p4, p5), _mm256_add_ps(p6, p7));
+            }
+            p.row[p.count] = b;
+            p.latent[p.count] = j;
+            p.value[p.count] = codeValues[x];
+            if (++p.count == 8) {
+                settle_dots(&p, twoBlocks, norms, squaredNorms, a->gradPre, width, gradNorm);
+            }
+            add_scaled(acc + (size_t) j * paddedDim, r, _mm256_set1_ps(scales[x]), nv);
+        }
+        if (a->enc) {
+            /* the encoder's pass over the rows whose dots are all settled */
+            int settled = p.count == 0 ? b + 1 : p.row[0];
+            encEntry = encode_rows(a, encRow, settled, encEntry, column, &encCount, nv);
+            encRow = settled;
+        }
+    }
+    settle_dots(&p, twoBlocks, norms, squaredNorms, a->gradPre, width, gradNorm);
+    if (a->enc) {
+        encode_rows(a, encRow, a->batch, encEntry, column, &encCount, nv);
+    }
+    /* the squares' total, as k_scaled_difference */
+    double lanes[4];
+    _mm256_storeu_pd(lanes, _mm256_add_pd(s0, s1));
+    double total = 0.0;
+    for (int l = 0; l < 4; l++) {
+        total += lanes[l];
+    }
+    for (int64_t t = 0; t < flat - flatBound; t++) {
+        total += (double) tailSquares[t];
+    }
+    *squares = total;
+    /* the column sums into gBDec, as k_add_column_sums */
+    for (int v = 0; v < vectorColumns; v++) {
+        float *to = a->gBDec + v * L;
+        __m256 pair = _mm256_add_ps(_mm256_load_ps(evenSums[0] + v * L), _mm256_load_ps(evenSums[1] + v * L));
+        _mm256_storeu_ps(to, _mm256_add_ps(pair, _mm256_loadu_ps(to)));
+    }
+    if (vectorColumns < nv) {
+        for (int i = vectorColumns * L; i < dim; i++) {
+            a->gBDec[i] += tailSum[i - vectorColumns * L];
+        }
+    }
+    /* the decoder's sums, then (the decoder's norm terms all in) the encoder's */
+    for (int j = 0; j < width; j++) {
+        float *row = a->gWDec + (size_t) j * dim;
+        const float *from = acc + (size_t) j * paddedDim;
+        for (int i = 0; i < dim; i++) {
+            row[i] += from[i];
+        }
+    }
+    if (a->enc) {
+        for (int x = 0; x < encCount; x++) {
+            gradNorm[a->encLatents[x]] += a->encTerms[x];
+        }
+        for (int j = 0; j < width; j++) {
+            a->columnGrad[j] += column[j];
+        }
+        for (int i = 0; i < dim; i++) {
+            float *row = a->gWEnc + (size_t) i * width;
+            for (int j = 0; j < width; j++) {
+                row[j] += a->accEnc[(size_t) j * paddedDim + i];
+            }
+        }
+    }
+    if (a->rescale) {
+        for (int j = 0; j < width; j++) {
+            a->gradNorms[j] = gradNorm[j];
+        }
+    }
+    *encEntries = encCount;
+    return kept;
+}
+
+static int k_mse_rows(const mse_pass *a, double *squares, int *encEntries) {
+    if (a->dim < 1 || a->dim > MAX_ROW_VECTORS * L || a->width < 1 || a->width > MAX_ROW_WIDTH
+            || (a->enc && a->width > 64)) {
+        return -1;
+    }
+    int kept = 0;
+#define MR(nv) kept = mse_rows(a, squares, encEntries, nv)
+    SWITCH_VECTORS((a->dim + L - 1) / L, MR)
+#undef MR
+    return kept;
+}
+
 #pragma GCC pop_options
 
 /* ---------------------------------------------------------------------------------------------
@@ -1271,6 +1645,56 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_decodeCode0(JNIEnv *env
     float *ps = CRIT(env, scratch);
     int kept = k_decode_code(pcr, pcl, pcv, count, limit, batch, width, pn, pw, paddedDim, pb, dim, po, per, pel, pes,
             ps);
+    unpin_all(env, &pinned);
+    return kept;
+}
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_mseRows0(JNIEnv *env, jclass cls, jintArray codeRows,
+        jintArray codeLatents, jfloatArray codeValues, jint count, jint limit, jint batch, jint width,
+        jfloatArray norms, jfloatArray w, jint paddedDim, jfloatArray bias, jfloatArray x, jint dim, jfloat scale,
+        jfloatArray recon, jboolean decoded, jfloatArray g, jint bDecOffset, jint wDecOffset, jfloatArray gradPre,
+        jfloatArray gradNorms, jboolean rescale, jfloatArray acc, jfloatArray scales, jboolean enc,
+        jfloatArray preRaw, jfloatArray columnGrad, jint wEncOffset, jfloatArray accEnc, jfloatArray encTerms,
+        jintArray encLatents, jdoubleArray results) {
+    pins pinned = {.count = 0};
+    mse_pass a;
+    a.codeRows = CRIT(env, codeRows);
+    a.codeLatents = CRIT(env, codeLatents);
+    a.codeValues = CRIT(env, codeValues);
+    a.count = count;
+    a.limit = limit;
+    a.batch = batch;
+    a.width = width;
+    a.norms = CRIT(env, norms);
+    a.w = CRIT(env, w);
+    a.paddedDim = paddedDim;
+    a.bias = CRIT(env, bias);
+    a.x = CRIT(env, x);
+    a.dim = dim;
+    a.scale = scale;
+    a.recon = CRIT(env, recon);
+    a.decoded = decoded;
+    float *pg = CRIT(env, g);
+    a.gBDec = pg + bDecOffset;
+    a.gWDec = pg + wDecOffset;
+    a.gradPre = CRIT(env, gradPre);
+    a.gradNorms = CRIT(env, gradNorms);
+    a.rescale = rescale;
+    a.acc = CRIT(env, acc);
+    a.scales = CRIT(env, scales);
+    a.enc = enc;
+    a.preRaw = CRIT(env, preRaw);
+    a.columnGrad = CRIT(env, columnGrad);
+    a.gWEnc = pg + wEncOffset;
+    a.accEnc = CRIT(env, accEnc);
+    a.encTerms = CRIT(env, encTerms);
+    a.encLatents = CRIT(env, encLatents);
+    double *out = CRIT(env, results);
+    double squares = 0.0;
+    int encEntries = 0;
+    int kept = k_mse_rows(&a, &squares, &encEntries);
+    out[0] = squares;
+    out[1] = encEntries;
     unpin_all(env, &pinned);
     return kept;
 }

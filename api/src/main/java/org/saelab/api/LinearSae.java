@@ -459,15 +459,78 @@ public abstract class LinearSae implements Sae {
         }
     }
 
+    /** Most entries of an input row the native row passes take (eight 8-float vectors). */
+    private static final int NATIVE_MAX_ROW = 64;
+    /** Most latents the native row passes take. */
+    private static final int NATIVE_MAX_WIDTH = 1024;
+    /** Most latents the native encoder row pass takes. */
+    private static final int NATIVE_MAX_ENCODER_WIDTH = 64;
+    private final double[] rowPassResults = new double[2];
+
+    /** Whether the native row passes apply: rows of at most 64 floats, the padded decoder ready. */
+    private boolean nativeRowPass() {
+        return wDecPadded != null && Kernels.nativeInUse() && inputDim <= NATIVE_MAX_ROW && width <= NATIVE_MAX_WIDTH;
+    }
+
+    /**
+     * One native pass over the rows (see NativeKernels.mseRows); returns the entries kept, or −1
+     * (nothing changed) when the code does not suit it.
+     */
+    private int mseRows(TrainingState s, SparseCode code, int latentLimit, float gradScale, float[] out,
+            boolean decoded, boolean withEncoder) {
+        ensureEntries(code.count());
+        return NativeKernels.mseRows(code, latentLimit, s.batchSize, width, s.norms, wDecPadded, paddedDim,
+                bDecPadded, s.batch.inputs, inputDim, gradScale, out, decoded, s.grads, parameters.bDecOffset(),
+                parameters.wDecOffset(), s.gradPre, s.gradNorms, rescaleByDecoderNorm, gradWDecPadded, entryScales,
+                withEncoder, s.preRaw, columnGrad, parameters.wEncOffset(), gradWEncPadded, entryValues, entryLatents,
+                rowPassResults);
+    }
+
+    /**
+     * Natively, the reconstruction, its error and the decoder backward pass in one pass over the
+     * rows, without the error's gradient in memory between them: the same floats.
+     */
+    @Override
+    public double squaredErrorBackward(TrainingState s, SparseCode code, int latentLimit, float gradScale, float[] out,
+            boolean decoded) {
+        if (nativeRowPass() && mseRows(s, code, latentLimit, gradScale, out, decoded, false) >= 0) {
+            return rowPassResults[0];
+        }
+        return Sae.super.squaredErrorBackward(s, code, latentLimit, gradScale, out, decoded);
+    }
+
+    /**
+     * Natively, for widths up to 64 with the hand-written encoder: decode, MSE, decoder and
+     * encoder backward passes in one pass over the rows, each row read once.
+     */
+    @Override
+    public double mainSquaredErrorStep(TrainingState s, float weight) {
+        if (!nativeRowPass() || width > NATIVE_MAX_ENCODER_WIDTH || encodedWithGemm) {
+            return Double.NaN;
+        }
+        Arrays.fill(columnGrad, 0f);
+        float scale = 2f * weight / s.batchSize;
+        if (mseRows(s, s.main, width, scale, s.reconstruction, false, true) < 0) {
+            return Double.NaN;
+        }
+        finishBackwardEncode(s);
+        return weight * rowPassResults[0] / s.batchSize;
+    }
+
     @Override
     public void backwardEncode(TrainingState s) {
+        Arrays.fill(columnGrad, 0f);
+        backwardEncodeSparse(s);
+        finishBackwardEncode(s);
+    }
+
+    /** The dense rest of the encoder backward pass, from columnGrad and the norm gradients. */
+    private void finishBackwardEncode(TrainingState s) {
         float[] p = parameters.data();
         float[] g = s.grads;
         int bEnc = parameters.bEncOffset();
         int bDec = parameters.bDecOffset();
         int wDec = parameters.wDecOffset();
-        Arrays.fill(columnGrad, 0f);
-        backwardEncodeSparse(s);
         for (int i = 0; i < inputDim; i++) {
             float sum = 0;
             for (int j = 0; j < width; j++) {

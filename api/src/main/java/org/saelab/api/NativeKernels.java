@@ -267,6 +267,50 @@ final class NativeKernels {
             int batch, int width, float[] norms, float[] w, int paddedDim, float[] bias, int dim, float[] out,
             int[] entryRows, int[] entryLatents, float[] entryScales, float[] scratch);
 
+    /**
+     * The MSE term's pass over a code row by row, for rows of at most 64 floats: each row's
+     * reconstruction (decoded into {@code recon} as {@link #decodeCode} does, or read from it when
+     * {@code decoded}), dLoss/dx̂ = scale · (x̂ − x) with the squares' sum (as
+     * {@link #scaledDifference}), its column sums into b_dec's gradient and the decoder backward
+     * pass (as {@link #backwardDecode}); with {@code enc} (widths up to 64) also the sparse
+     * encoder pass of {@link #backwardEncode} on x − bias, its column sums into columnGrad. The
+     * same floats as those calls one after another. {@code results} receives the sum of squares
+     * and the encoder's entries. Returns the entries kept, or -1, having changed nothing, when the
+     * code's rows are not ascending in [0, batch), a latent is outside [0, width), or with
+     * {@code enc} a row holds a latent twice.
+     */
+    static int mseRows(SparseCode code, int limit, int batch, int width, float[] norms, float[] w, int paddedDim,
+            float[] bias, float[] x, int dim, float scale, float[] recon, boolean decoded, float[] g, int bDecOffset,
+            int wDecOffset, float[] gradPre, float[] gradNorms, boolean rescale, float[] acc, float[] scales,
+            boolean enc, float[] preRaw, float[] columnGrad, int wEncOffset, float[] accEnc, float[] encTerms,
+            int[] encLatents, double[] results) {
+        int count = code.count();
+        long accFloats = (long) width * paddedDim;
+        long inputs = (long) batch * dim;
+        long activations = (long) batch * width;
+        need(count <= code.rows.length && count <= code.latents.length && count <= code.values.length && batch >= 0
+                && dim > 0 && dim <= 64 && width > 0 && width <= 1024 && (!enc || width <= 64)
+                && paddedDim >= vectorsOf(dim) && norms.length >= width && w.length >= accFloats
+                && bias.length >= vectorsOf(dim) && x.length >= inputs && (recon == null ? !decoded : recon.length >= inputs)
+                && recon != x && bDecOffset >= 0 && g.length >= bDecOffset + (long) dim && wDecOffset >= 0
+                && g.length >= wDecOffset + (long) width * dim && gradPre.length >= activations
+                && gradNorms.length >= width && acc.length >= accFloats && scales.length >= count
+                && results.length >= 2
+                && (!enc || preRaw.length >= activations && columnGrad.length >= width && wEncOffset >= 0
+                        && g.length >= wEncOffset + (long) dim * width && accEnc.length >= accFloats
+                        && encTerms.length >= count && encLatents.length >= count), "mseRows array lengths");
+        return mseRows0(code.rows, code.latents, code.values, count, limit, batch, width, norms, w, paddedDim, bias, x,
+                dim, scale, recon, decoded, g, bDecOffset, wDecOffset, gradPre, gradNorms, rescale, acc, scales, enc,
+                enc ? preRaw : null, enc ? columnGrad : null, wEncOffset, enc ? accEnc : null, enc ? encTerms : null,
+                enc ? encLatents : null, results);
+    }
+
+    private static native int mseRows0(int[] codeRows, int[] codeLatents, float[] codeValues, int count, int limit,
+            int batch, int width, float[] norms, float[] w, int paddedDim, float[] bias, float[] x, int dim, float scale,
+            float[] recon, boolean decoded, float[] g, int bDecOffset, int wDecOffset, float[] gradPre,
+            float[] gradNorms, boolean rescale, float[] acc, float[] scales, boolean enc, float[] preRaw,
+            float[] columnGrad, int wEncOffset, float[] accEnc, float[] encTerms, int[] encLatents, double[] results);
+
     private static native boolean cpuSupported();
 
     private static native long gatherBand0(float[] pre, int n, int lo, int hi, float[] scratch, int[] latents,

@@ -33,6 +33,37 @@ public interface Sae {
     /** Turns {@code state.gradPre} and {@code state.gradNorms} into parameter gradients. */
     void backwardEncode(TrainingState state);
 
+    /**
+     * The squared error of a code's reconstruction against the batch, back through the decoder:
+     * decodes the entries of {@code code} with latent below {@code latentLimit} into {@code out}
+     * (unless {@code decoded}: then {@code out} holds that reconstruction already), and calls
+     * {@link #backwardDecode} with dLoss/dx̂ = {@code gradScale} · (x̂ − x). Returns Σ (x̂ − x)²
+     * over the batch (each square in float, the sum in double). An SAE may do all of it in one
+     * pass, with the same floats.
+     */
+    default double squaredErrorBackward(TrainingState state, SparseCode code, int latentLimit, float gradScale,
+            float[] out, boolean decoded) {
+        if (!decoded) {
+            decode(state, code, latentLimit, out);
+        }
+        float[] grad = state.gradReconstruction;
+        double squares = Kernels.scaledDifference(out, state.batch.inputs, state.batchSize * state.inputDim,
+                gradScale, grad);
+        backwardDecode(state, code, latentLimit, grad);
+        return squares;
+    }
+
+    /**
+     * The rest of a step whose only loss term is {@code weight} · MSE of the main code's whole
+     * reconstruction, as one pass when the SAE has one: the same floats as {@link #decode} into
+     * {@code state.reconstruction}, the term and {@link #backwardEncode} one after another.
+     * Returns the loss, or NaN, having changed nothing, when it has no such pass for this state
+     * (the step then makes those calls).
+     */
+    default double mainSquaredErrorStep(TrainingState state, float weight) {
+        return Double.NaN;
+    }
+
     /** Called after each optimiser step with the step's main code (e.g. running thresholds). */
     default void afterStep(TrainingState state) {}
 

@@ -19,6 +19,10 @@ public final class TrainingStep {
         sae.encode(state);
         state.main.clear();
         sae.select(state, state.k, state.main);
+        double fused = fusedRest(sae, terms, state);
+        if (!Double.isNaN(fused)) {
+            return fused;
+        }
         sae.decode(state, state.main, sae.width(), state.reconstruction);
         double loss = 0;
         for (int t = 0; t < terms.size(); t++) {
@@ -26,6 +30,41 @@ public final class TrainingStep {
         }
         sae.backwardEncode(state);
         return loss;
+    }
+
+    private static volatile boolean fusion = !"false".equals(System.getProperty("saelab.fuse"));
+
+    /**
+     * Whether steps may run the SAE's fused pass ({@link Sae#mainSquaredErrorStep}); on by
+     * default, {@code -Dsaelab.fuse=false} turns it off. The results are the same either way.
+     * For tests and benchmarks.
+     */
+    public static void setFusion(boolean on) {
+        fusion = on;
+    }
+
+    /**
+     * After selection, the rest of the step as the SAE's one fused pass, when fusion is on, one
+     * term is an MSE of the main code, every other term is {@linkplain LossTerm#idle idle} and the
+     * SAE has such a pass: returns the loss (the same double: the idle terms add zeros). NaN
+     * otherwise, having changed nothing: the caller decodes, applies the terms and runs the
+     * backward pass.
+     */
+    public static double fusedRest(Sae sae, List<LossTerm> terms, TrainingState state) {
+        if (!fusion) {
+            return Double.NaN;
+        }
+        double weight = Double.NaN;
+        for (int t = 0; t < terms.size(); t++) {
+            LossTerm term = terms.get(t);
+            double w = Double.isNaN(weight) ? term.mainSquaredErrorWeight(state, sae) : Double.NaN;
+            if (!Double.isNaN(w)) {
+                weight = w;
+            } else if (!term.idle(state, sae)) {
+                return Double.NaN;
+            }
+        }
+        return Double.isNaN(weight) ? Double.NaN : sae.mainSquaredErrorStep(state, (float) weight);
     }
 
     /** Marks which latents fired in the main code (for dead-latent tracking). */

@@ -26,6 +26,20 @@ public final class AuxKTerm implements LossTerm {
         this.deadWindow = config.deadWindow();
     }
 
+    /** Idle while no latent is dead (or the term has no weight). */
+    @Override
+    public boolean idle(TrainingState s, Sae sae) {
+        if (s.inputDim / 2 == 0 || coefficient == 0f) {
+            return true;
+        }
+        for (int j = 0; j < sae.width(); j++) {
+            if (s.stepsSinceFired[j] > deadWindow) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public double apply(TrainingState s, Sae sae) {
         int width = sae.width();

@@ -29,6 +29,7 @@ public final class MseTerm implements LossTerm {
         }
         SparseCode used = s.main;
         float[] recon = s.reconstruction;
+        boolean decoded = true;
         // a k equal to the step's training k is the main code, already selected
         boolean ownK = k != null && k != s.k;
         if (ownK || limit < sae.width()) {
@@ -42,14 +43,18 @@ public final class MseTerm implements LossTerm {
                 used = code;
             }
             recon = reconstruction;
-            sae.decode(s, used, limit, recon);
+            decoded = false;
         }
-        float[] x = s.batch.inputs;
-        float[] grad = s.gradReconstruction;
-        int n = s.batchSize * s.inputDim;
         float scale = 2f * weight / s.batchSize;
-        double squares = org.saelab.api.Kernels.scaledDifference(recon, x, n, scale, grad);
-        sae.backwardDecode(s, used, limit, grad);
+        double squares = sae.squaredErrorBackward(s, used, limit, scale, recon, decoded);
         return weight * squares / s.batchSize;
+    }
+
+    /** The weight when this term is the MSE of the main code over every latent. */
+    @Override
+    public double mainSquaredErrorWeight(TrainingState s, Sae sae) {
+        boolean ownK = k != null && k != s.k;
+        boolean allLatents = latents == null || latents == sae.width();
+        return ownK || !allLatents ? Double.NaN : weight;
     }
 }

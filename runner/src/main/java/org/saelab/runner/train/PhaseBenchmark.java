@@ -24,6 +24,12 @@ import org.saelab.api.TrainingStep;
 public final class PhaseBenchmark {
     private PhaseBenchmark() {}
 
+    /**
+     * The phase of a step that ran the SAE's fused pass ({@link TrainingStep#fusedRest}): decode,
+     * loss terms and both backward passes at once.
+     */
+    public static final String FUSED = "decode + loss + backward (fused)";
+
     /** Phase name → total seconds, in the order of the step. */
     public record Phases(Map<String, Double> seconds, long steps, int batchSize) {
         public double total() {
@@ -43,7 +49,7 @@ public final class PhaseBenchmark {
         AdamOptimizer adam = new AdamOptimizer(sae.parameters().data().length, spec.training().learningRate(),
                 spec.training().adamBeta1(), spec.training().adamBeta2(), spec.training().adamEpsilon());
         float[] params = sae.parameters().data();
-        long[] nanos = new long[8];
+        long[] nanos = new long[9];
         for (long step = 0; step < steps; step++) {
             long t0 = System.nanoTime();
             data.next(state.batch);
@@ -56,14 +62,23 @@ public final class PhaseBenchmark {
             state.main.clear();
             sae.select(state, state.k, state.main);
             long t3 = System.nanoTime();
-            sae.decode(state, state.main, sae.width(), state.reconstruction);
-            long t4 = System.nanoTime();
-            for (int t = 0; t < terms.size(); t++) {
-                terms.get(t).apply(state, sae);
+            long t6;
+            if (!Double.isNaN(TrainingStep.fusedRest(sae, terms, state))) {
+                t6 = System.nanoTime();
+                nanos[8] += t6 - t3;
+            } else {
+                sae.decode(state, state.main, sae.width(), state.reconstruction);
+                long t4 = System.nanoTime();
+                for (int t = 0; t < terms.size(); t++) {
+                    terms.get(t).apply(state, sae);
+                }
+                long t5 = System.nanoTime();
+                sae.backwardEncode(state);
+                t6 = System.nanoTime();
+                nanos[3] += t4 - t3;
+                nanos[4] += t5 - t4;
+                nanos[5] += t6 - t5;
             }
-            long t5 = System.nanoTime();
-            sae.backwardEncode(state);
-            long t6 = System.nanoTime();
             adam.step(params, state.grads);
             TrainingStep.updateFiring(state);
             sae.afterStep(state);
@@ -71,9 +86,6 @@ public final class PhaseBenchmark {
             nanos[0] += t1 - t0;
             nanos[1] += t2 - t1;
             nanos[2] += t3 - t2;
-            nanos[3] += t4 - t3;
-            nanos[4] += t5 - t4;
-            nanos[5] += t6 - t5;
             nanos[6] += t7 - t6;
         }
         long m0 = System.nanoTime();
@@ -85,9 +97,16 @@ public final class PhaseBenchmark {
         Evaluator.metrics(context, metrics);
         nanos[7] = System.nanoTime() - m0;
         Map<String, Double> seconds = new LinkedHashMap<>();
+        // the steps that ran the fused pass time it as one phase, the others its three parts
         String[] names = {"data generation", "encode", "top-k selection", "decode",
-            "loss terms (+ decoder backward)", "encoder backward", "optimiser", "evaluation + metrics"};
-        for (int i = 0; i < names.length; i++) {
+            "loss terms (+ decoder backward)", "encoder backward", "optimiser", "evaluation + metrics",
+            FUSED};
+        int[] order = {0, 1, 2, 8, 3, 4, 5, 6, 7};
+        for (int i : order) {
+            boolean separate = i >= 3 && i <= 5;
+            if (i == 8 && nanos[8] == 0 || separate && nanos[8] > 0 && nanos[i] == 0) {
+                continue;
+            }
             seconds.put(names[i], nanos[i] / 1e9);
         }
         return new Phases(seconds, steps, batchSize);
