@@ -156,7 +156,7 @@ static inline __m256 load_lanes(const float *p, int n) {
  * Four rows and up to three vectors of latents at a time: twelve independent FMA chains.
  */
 static void k_affine_rows(const float *c, int rows, int dim, const float *w, int paddedWidth, const float *bias,
-        const float *norms, int width, float *raw, float *scaled) {
+        const float *norms, int width, float *raw, float *scaled, const float *x, const float *center) {
     int blocks = (width + L - 1) / L;
     for (int v0 = 0; v0 < blocks; v0 += 3) {
         int nb = blocks - v0 < 3 ? blocks - v0 : 3;
@@ -172,29 +172,33 @@ static void k_affine_rows(const float *c, int rows, int dim, const float *w, int
         int c2 = c0 - 2 * L;
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
+            if (x && v0 == 0) {
+                /* with x, c = x - center, written four rows at a time just before they are read */
+                k_subtract_row(x + (size_t) r * dim, 4, dim, center, (float *) c + (size_t) r * dim);
+            }
             __m256 a00 = b0, a01 = b1, a02 = b2;
             __m256 a10 = b0, a11 = b1, a12 = b2;
             __m256 a20 = b0, a21 = b1, a22 = b2;
             __m256 a30 = b0, a31 = b1, a32 = b2;
-            const float *x = c + (size_t) r * dim;
+            const float *row = c + (size_t) r * dim;
             const float *wi = w + col;
             for (int i = 0; i < dim; i++, wi += paddedWidth) {
                 __m256 w0 = _mm256_loadu_ps(wi);
                 __m256 w1 = _mm256_loadu_ps(wi + (nb > 1 ? L : 0));
                 __m256 w2 = _mm256_loadu_ps(wi + (nb > 2 ? 2 * L : 0));
-                __m256 v = _mm256_broadcast_ss(x + i);
+                __m256 v = _mm256_broadcast_ss(row + i);
                 a00 = _mm256_fmadd_ps(w0, v, a00);
                 a01 = _mm256_fmadd_ps(w1, v, a01);
                 a02 = _mm256_fmadd_ps(w2, v, a02);
-                v = _mm256_broadcast_ss(x + dim + i);
+                v = _mm256_broadcast_ss(row + dim + i);
                 a10 = _mm256_fmadd_ps(w0, v, a10);
                 a11 = _mm256_fmadd_ps(w1, v, a11);
                 a12 = _mm256_fmadd_ps(w2, v, a12);
-                v = _mm256_broadcast_ss(x + 2 * dim + i);
+                v = _mm256_broadcast_ss(row + 2 * dim + i);
                 a20 = _mm256_fmadd_ps(w0, v, a20);
                 a21 = _mm256_fmadd_ps(w1, v, a21);
                 a22 = _mm256_fmadd_ps(w2, v, a22);
-                v = _mm256_broadcast_ss(x + 3 * dim + i);
+                v = _mm256_broadcast_ss(row + 3 * dim + i);
                 a30 = _mm256_fmadd_ps(w0, v, a30);
                 a31 = _mm256_fmadd_ps(w1, v, a31);
                 a32 = _mm256_fmadd_ps(w2, v, a32);
@@ -215,11 +219,14 @@ static void k_affine_rows(const float *c, int rows, int dim, const float *w, int
             }
         }
         for (; r < rows; r++) {
+            if (x && v0 == 0) {
+                k_subtract_row(x + (size_t) r * dim, 1, dim, center, (float *) c + (size_t) r * dim);
+            }
             __m256 a0 = b0, a1 = b1, a2 = b2;
-            const float *x = c + (size_t) r * dim;
+            const float *row = c + (size_t) r * dim;
             const float *wi = w + col;
             for (int i = 0; i < dim; i++, wi += paddedWidth) {
-                __m256 v = _mm256_broadcast_ss(x + i);
+                __m256 v = _mm256_broadcast_ss(row + i);
                 a0 = _mm256_fmadd_ps(_mm256_loadu_ps(wi), v, a0);
                 a1 = _mm256_fmadd_ps(_mm256_loadu_ps(wi + (nb > 1 ? L : 0)), v, a1);
                 a2 = _mm256_fmadd_ps(_mm256_loadu_ps(wi + (nb > 2 ? 2 * L : 0)), v, a2);
@@ -1474,7 +1481,7 @@ JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_addColumnSums0(JNIEnv *
 
 JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_affineRows0(JNIEnv *env, jclass cls, jfloatArray c,
         jint rows, jint dim, jfloatArray w, jint paddedWidth, jfloatArray bias, jfloatArray norms, jint width,
-        jfloatArray raw, jfloatArray scaled) {
+        jfloatArray raw, jfloatArray scaled, jfloatArray x, jfloatArray center, jint centerFrom) {
     pins pinned = {.count = 0};
     float *pc = CRIT(env, c);
     float *pw = CRIT(env, w);
@@ -1482,7 +1489,9 @@ JNIEXPORT void JNICALL Java_org_saelab_api_NativeKernels_affineRows0(JNIEnv *env
     float *pn = CRIT(env, norms);
     float *pr = CRIT(env, raw);
     float *ps = CRIT(env, scaled);
-    k_affine_rows(pc, rows, dim, pw, paddedWidth, pb, pn, width, pr, ps);
+    float *px = CRIT(env, x);
+    float *pcenter = CRIT(env, center);
+    k_affine_rows(pc, rows, dim, pw, paddedWidth, pb, pn, width, pr, ps, px, pcenter ? pcenter + centerFrom : 0);
     unpin_all(env, &pinned);
 }
 

@@ -258,7 +258,10 @@ public abstract class LinearSae implements Sae {
         }
         encodedWithGemm = false;
         float[] p = parameters.data();
-        Kernels.subtractRow(x, rows, inputDim, p, parameters.bDecOffset(), centered);
+        boolean centerInPass = Kernels.nativeInUse() && x != centered;
+        if (!centerInPass) {
+            Kernels.subtractRow(x, rows, inputDim, p, parameters.bDecOffset(), centered);
+        }
         int lanes = Kernels.lanes();
         int padded = (width + lanes - 1) / lanes * lanes;
         if (paddedWEnc == null) {
@@ -272,6 +275,12 @@ public abstract class LinearSae implements Sae {
         }
         System.arraycopy(p, parameters.bEncOffset(), paddedBEnc, 0, width);
         System.arraycopy(norms, 0, paddedNorms, 0, width);
+        if (centerInPass) {
+            // natively, each group of rows is centered just before the product reads it: one pass over x
+            NativeKernels.centerAffineRows(x, p, parameters.bDecOffset(), centered, rows, inputDim, paddedWEnc, padded,
+                    paddedBEnc, paddedNorms, width, preRaw, pre);
+            return;
+        }
         Kernels.affineRows(centered, rows, inputDim, paddedWEnc, padded, paddedBEnc, paddedNorms, width, preRaw, pre,
                 spareLanes);
     }

@@ -121,7 +121,23 @@ final class NativeKernels {
                 && w.length >= (long) (dim - 1) * paddedWidth + vectors && bias.length >= vectors
                 && norms.length >= vectors && raw.length >= (long) rows * width && scaled.length >= (long) rows * width,
                 "affineRows array lengths");
-        affineRows0(c, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled);
+        affineRows0(c, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled, null, null, 0);
+    }
+
+    /**
+     * {@link #subtractRow} of x into c, then {@link #affineRows} of c, in one pass: each group of
+     * rows is centered just before the product reads it.
+     */
+    static void centerAffineRows(float[] x, float[] center, int centerFrom, float[] c, int rows, int dim, float[] w,
+            int paddedWidth, float[] bias, float[] norms, int width, float[] raw, float[] scaled) {
+        int vectors = vectorsOf(width);
+        need(rows >= 0 && dim > 0 && width > 0 && paddedWidth >= vectors && c.length >= (long) rows * dim
+                && x.length >= (long) rows * dim && x != c && centerFrom >= 0
+                && center.length >= (long) centerFrom + dim
+                && w.length >= (long) (dim - 1) * paddedWidth + vectors && bias.length >= vectors
+                && norms.length >= vectors && raw.length >= (long) rows * width && scaled.length >= (long) rows * width,
+                "centerAffineRows array lengths");
+        affineRows0(c, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled, x, center, centerFrom);
     }
 
     static void decodeSortedRows(int[] rowOf, int[] latents, float[] scales, int count, float[] w, int paddedDim,
@@ -324,7 +340,7 @@ final class NativeKernels {
     private static native void addColumnSums0(float[] x, int rows, int dim, float[] acc, int accFrom);
 
     private static native void affineRows0(float[] c, int rows, int dim, float[] w, int paddedWidth, float[] bias,
-            float[] norms, int width, float[] raw, float[] scaled);
+            float[] norms, int width, float[] raw, float[] scaled, float[] x, float[] center, int centerFrom);
 
     private static native int decodeSortedRows0(int[] rowOf, int[] latents, float[] scales, int count, float[] w,
             int paddedDim, float[] bias, int rows, int dim, float[] out);

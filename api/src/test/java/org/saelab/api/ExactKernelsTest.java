@@ -115,6 +115,21 @@ class ExactKernelsTest {
                             NativeKernels.affineRows(c, rows, dim, w, paddedWidth, bias, norms, width, raw2, scaled2);
                             assertBits(raw, raw2, 0, raw.length, what + " native raw");
                             assertBits(scaled, scaled2, 0, scaled.length, what + " native scaled");
+                            // x centered in the same pass: c = x - center, then the product of c
+                            float[] x = gaussian(rows * dim);
+                            float[] center = gaussian(dim + 2);
+                            float[] centered = new float[rows * dim];
+                            SimdKernels.subtractRow(x, rows, dim, center, 2, centered);
+                            SimdKernels.affineRows(centered, rows, dim, w, paddedWidth, bias, norms, width, raw, scaled,
+                                    new float[2 * lanes]);
+                            float[] centered2 = new float[rows * dim];
+                            Arrays.fill(raw2, Float.NaN);
+                            Arrays.fill(scaled2, Float.NaN);
+                            NativeKernels.centerAffineRows(x, center, 2, centered2, rows, dim, w, paddedWidth, bias,
+                                    norms, width, raw2, scaled2);
+                            assertBits(centered, centered2, 0, centered.length, what + " natively centered");
+                            assertBits(raw, raw2, 0, raw.length, what + " native raw of centered x");
+                            assertBits(scaled, scaled2, 0, scaled.length, what + " native scaled of centered x");
                         }
                     }
                 }
