@@ -842,6 +842,8 @@ INLINE void load_row(const float *row, int dim, int nv, __m256 out[8]) {
 
 /* acc row += scale * the row's vectors. */
 INLINE void add_scaled(float *acc, const __m256 row[8], __m256 scale, int nv) {
+    /* the row's address in one register: its vectors then take constant offsets, not one lea each */
+    __asm__("" : "+r"(acc));
     for (int v = 0; v < nv; v++) {
         _mm256_storeu_ps(acc + v * L, _mm256_fmadd_ps(row[v], scale, _mm256_loadu_ps(acc + v * L)));
     }
