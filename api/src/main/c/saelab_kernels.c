@@ -902,6 +902,35 @@ INLINE void settle_dots(pending_dots *p, int twoBlocks, const float *norms, cons
 }
 
 /*
+ * One entry of the decoder backward pass on its row's gradient r: its dot with W_dec row j
+ * (summed per block of four vectors, the lane sums left to settle_dots, eight entries at a time)
+ * and acc row j += scale * r.
+ */
+INLINE void decoder_entry(pending_dots *p, const __m256 r[8], const float *wj, int b, int j, float value, float scale,
+        float *accRow, int twoBlocks, int nv, const float *norms, const float *squaredNorms, float *gradPre,
+        int width, float *gradNorm) {
+    __m256 p0 = _mm256_mul_ps(r[0], _mm256_loadu_ps(wj));
+    __m256 p1 = _mm256_mul_ps(r[1], _mm256_loadu_ps(wj + L));
+    __m256 p2 = _mm256_mul_ps(r[2], _mm256_loadu_ps(wj + 2 * L));
+    __m256 p3 = _mm256_mul_ps(r[3], _mm256_loadu_ps(wj + 3 * L));
+    p->block0[p->count] = _mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3));
+    if (twoBlocks) {
+        __m256 p4 = _mm256_mul_ps(r[4], _mm256_loadu_ps(wj + 4 * L));
+        __m256 p5 = _mm256_mul_ps(r[5], _mm256_loadu_ps(wj + 5 * L));
+        __m256 p6 = _mm256_mul_ps(r[6], _mm256_loadu_ps(wj + 6 * L));
+        __m256 p7 = _mm256_mul_ps(r[7], _mm256_loadu_ps(wj + 7 * L));
+        p->block1[p->count] = _mm256_add_ps(_mm256_add_ps(p4, p5), _mm256_add_ps(p6, p7));
+    }
+    p->row[p->count] = b;
+    p->latent[p->count] = j;
+    p->value[p->count] = value;
+    if (++p->count == 8) {
+        settle_dots(p, twoBlocks, norms, squaredNorms, gradPre, width, gradNorm);
+    }
+    add_scaled(accRow, r, _mm256_set1_ps(scale), nv);
+}
+
+/*
  * The decoder backward pass of LinearSae (as k_backward_decode) row by row, for dim <= 64.
  * Returns the entries kept, or -1, having changed nothing, when the code's rows are not ascending
  * in [0, batch) or a latent is outside [0, width).
@@ -938,26 +967,8 @@ INLINE int backward_decode_rows(const int32_t *codeRows, const int32_t *codeLate
                 continue;
             }
             kept++;
-            const float *wj = w + (size_t) j * paddedDim;
-            __m256 p0 = _mm256_mul_ps(r[0], _mm256_loadu_ps(wj));
-            __m256 p1 = _mm256_mul_ps(r[1], _mm256_loadu_ps(wj + L));
-            __m256 p2 = _mm256_mul_ps(r[2], _mm256_loadu_ps(wj + 2 * L));
-            __m256 p3 = _mm256_mul_ps(r[3], _mm256_loadu_ps(wj + 3 * L));
-            p.block0[p.count] = _mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3));
-            if (twoBlocks) {
-                __m256 p4 = _mm256_mul_ps(r[4], _mm256_loadu_ps(wj + 4 * L));
-                __m256 p5 = _mm256_mul_ps(r[5], _mm256_loadu_ps(wj + 5 * L));
-                __m256 p6 = _mm256_mul_ps(r[6], _mm256_loadu_ps(wj + 6 * L));
-                __m256 p7 = _mm256_mul_ps(r[7], _mm256_loadu_ps(wj + 7 * L));
-                p.block1[p.count] = _mm256_add_ps(_mm256_add_ps(p4, p5), _mm256_add_ps(p6, p7));
-            }
-            p.row[p.count] = b;
-            p.latent[p.count] = j;
-            p.value[p.count] = codeValues[e];
-            if (++p.count == 8) {
-                settle_dots(&p, twoBlocks, norms, squaredNorms, gradPre, width, gradNorm);
-            }
-            add_scaled(acc + (size_t) j * paddedDim, r, _mm256_set1_ps(scales[e]), nv);
+            decoder_entry(&p, r, w + (size_t) j * paddedDim, b, j, codeValues[e], scales[e],
+                    acc + (size_t) j * paddedDim, twoBlocks, nv, norms, squaredNorms, gradPre, width, gradNorm);
         }
     }
     settle_dots(&p, twoBlocks, norms, squaredNorms, gradPre, width, gradNorm);
@@ -1320,26 +1331,8 @@ INLINE int mse_rows(const mse_pass *a, double *squares, int *encEntries, int nv)
                 continue;
             }
             kept++;
-            const float *wj = w + (size_t) j * paddedDim;
-            __m256 p0 = _mm256_mul_ps(r[0], _mm256_loadu_ps(wj));
-            __m256 p1 = _mm256_mul_ps(r[1], _mm256_loadu_ps(wj + L));
-            __m256 p2 = _mm256_mul_ps(r[2], _mm256_loadu_ps(wj + 2 * L));
-            __m256 p3 = _mm256_mul_ps(r[3], _mm256_loadu_ps(wj + 3 * L));
-            p.block0[p.count] = _mm256_add_ps(_mm256_add_ps(p0, p1), _mm256_add_ps(p2, p3));
-            if (twoBlocks) {
-                __m256 p4 = _mm256_mul_ps(r[4], _mm256_loadu_ps(wj + 4 * L));
-                __m256 p5 = _mm256_mul_ps(r[5], _mm256_loadu_ps(wj + 5 * L));
-                __m256 p6 = _mm256_mul_ps(r[6], _mm256_loadu_ps(wj + 6 * L));
-                __m256 p7 = _mm256_mul_ps(r[7], _mm256_loadu_ps(wj + 7 * L));
-                p.block1[p.count] = _mm256_add_ps(_mm256_add_ps(p4, p5), _mm256_add_ps(p6, p7));
-            }
-            p.row[p.count] = b;
-            p.latent[p.count] = j;
-            p.value[p.count] = codeValues[x];
-            if (++p.count == 8) {
-                settle_dots(&p, twoBlocks, norms, squaredNorms, a->gradPre, width, gradNorm);
-            }
-            add_scaled(acc + (size_t) j * paddedDim, r, _mm256_set1_ps(scales[x]), nv);
+            decoder_entry(&p, r, w + (size_t) j * paddedDim, b, j, codeValues[x], scales[x],
+                    acc + (size_t) j * paddedDim, twoBlocks, nv, norms, squaredNorms, a->gradPre, width, gradNorm);
         }
         if (a->enc) {
             /* the encoder's pass over the rows whose dots are all settled */
