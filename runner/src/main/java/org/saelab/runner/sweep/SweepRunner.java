@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +30,7 @@ import org.saelab.runner.train.Checkpoint;
 import org.saelab.runner.train.Checkpointing;
 import org.saelab.runner.train.RunExecutor;
 import org.saelab.runner.train.RunOutcome;
+import org.saelab.runner.train.Trainer;
 import org.saelab.runner.train.TrainingException;
 
 /**
@@ -45,6 +50,7 @@ public final class SweepRunner {
     public static final String CHECKPOINTS = ".checkpoints";
 
     private int checkpointEvery;
+    private boolean shareData = SHARE_DATA;
 
     public SweepRunner(RunExecutor executor, List<Metric> metrics, ResultBuilder results, RunWriter writer,
             String experiment) {
@@ -65,6 +71,15 @@ public final class SweepRunner {
             throw new IllegalArgumentException("checkpoint interval = " + steps + ": must be >= 0");
         }
         checkpointEvery = steps;
+        return this;
+    }
+
+    /**
+     * Whether runs that read the same stream of batches train together on it (default: yes,
+     * unless {@code -Dsaelab.shareData=false}).
+     */
+    public SweepRunner shareData(boolean share) {
+        shareData = share;
         return this;
     }
 
@@ -131,6 +146,13 @@ public final class SweepRunner {
         return new Prepared(runs, prepared, listeners, totalSteps);
     }
 
+    /**
+     * Whether runs that read the same stream of batches train together on it, each batch generated
+     * once ({@code -Dsaelab.shareData=false} trains every run on its own stream, for comparison).
+     * The results are the same either way.
+     */
+    static final boolean SHARE_DATA = !"false".equals(System.getProperty("saelab.shareData"));
+
     /** Trains prepared runs with up to {@code threads} at a time; results in plan order. */
     public List<Finished> run(Prepared sweep, Path experimentDir, int threads, SweepListener listener) {
         if (threads < 1) {
@@ -138,32 +160,36 @@ public final class SweepRunner {
         }
         List<PlannedRun> runs = sweep.runs;
         List<RunExecutor.Prepared> prepared = sweep.prepared;
-        List<TrainingListener> listeners = sweep.listeners;
         long totalSteps = sweep.totalSteps;
         int poolSize = Math.min(threads, runs.size());
         checkMemory(prepared, poolSize);
-        listener.onSweepStart(runs.size(), totalSteps, poolSize);
-        List<Finished> finished = new ArrayList<>();
+        List<List<Integer>> groups = groups(sweep, experimentDir, poolSize, shareData);
+        listener.onSweepStart(runs.size(), totalSteps, Math.min(poolSize, groups.size()));
+        Finished[] finished = new Finished[runs.size()];
         if (poolSize == 1) {
-            for (int i = 0; i < runs.size(); i++) {
-                finished.add(runOne(runs.get(i), prepared.get(i), listeners.get(i), experimentDir, listener, runs.size()));
+            for (List<Integer> group : groups) {
+                List<Finished> done = runGroup(sweep, group, experimentDir, listener);
+                for (int i = 0; i < done.size(); i++) {
+                    finished[group.get(i)] = done.get(i);
+                }
             }
             listener.onSweepFinished();
-            return finished;
+            return List.of(finished);
         }
         ExecutorService pool = Executors.newFixedThreadPool(poolSize, daemonThreads());
         try {
-            List<Future<Finished>> futures = new ArrayList<>();
-            for (int i = 0; i < runs.size(); i++) {
-                int index = i;
-                futures.add(pool.submit(() -> runOne(runs.get(index), prepared.get(index), listeners.get(index),
-                        experimentDir, listener, runs.size())));
+            List<Future<List<Finished>>> futures = new ArrayList<>();
+            for (List<Integer> group : groups) {
+                futures.add(pool.submit(() -> runGroup(sweep, group, experimentDir, listener)));
             }
-            for (Future<Finished> future : futures) {
+            for (int g = 0; g < futures.size(); g++) {
                 try {
-                    finished.add(future.get());
+                    List<Finished> done = futures.get(g).get();
+                    for (int i = 0; i < done.size(); i++) {
+                        finished[groups.get(g).get(i)] = done.get(i);
+                    }
                 } catch (ExecutionException e) {
-                    for (Future<Finished> other : futures) {
+                    for (Future<List<Finished>> other : futures) {
                         other.cancel(true);
                     }
                     throw unwrap(e.getCause());
@@ -178,7 +204,117 @@ public final class SweepRunner {
             pool.shutdownNow();
         }
         listener.onSweepFinished();
+        return List.of(finished);
+    }
+
+    static List<List<Integer>> groups(Prepared sweep, Path experimentDir, int threads, boolean share) {
+        long[] bytes = sweep.prepared.stream().mapToLong(RunExecutor::estimateBytes).toArray();
+        return groups(sweep.runs, bytes, (long) (0.9 * Runtime.getRuntime().maxMemory()),
+                run -> Files.exists(checkpointFile(experimentDir, run)), threads, share);
+    }
+
+    /**
+     * The runs (indices in plan order) that train together. Runs with the same
+     * {@link RunExecutor#streamKey} that do not resume from a checkpoint go into groups no larger
+     * than leaves about three groups per thread (so that the threads finish close together) and
+     * lets the {@code threads} groups at once, of the largest runs ({@code bytes} each), fit in
+     * {@code heap}; a key's runs are dealt out to its groups in turn, so their sizes differ by at
+     * most one. Every other run trains alone. Groups are in the order of their first run.
+     */
+    static List<List<Integer>> groups(List<PlannedRun> runs, long[] bytes, long heap, Predicate<PlannedRun> resumes,
+            int threads, boolean share) {
+        int size = share ? Math.max(1, (runs.size() + 3 * threads - 1) / (3 * threads)) : 1;
+        long[] largest = bytes.clone();
+        java.util.Arrays.sort(largest);
+        while (size > 1) {
+            long needed = 0;
+            for (int i = 0; i < Math.min(threads * size, largest.length); i++) {
+                needed += largest[largest.length - 1 - i];
+            }
+            if (needed <= heap) {
+                break;
+            }
+            size--;
+        }
+        Map<Object, List<Integer>> byKey = new LinkedHashMap<>();
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            if (size == 1 || resumes.test(runs.get(i))) {
+                groups.add(List.of(i));
+            } else {
+                byKey.computeIfAbsent(RunExecutor.streamKey(runs.get(i).spec()), key -> new ArrayList<>()).add(i);
+            }
+        }
+        for (List<Integer> members : byKey.values()) {
+            // runs dealt out in turn, so that each group gets a share of the plan's costlier variants
+            int count = (members.size() + size - 1) / size;
+            for (int g = 0; g < count; g++) {
+                List<Integer> group = new ArrayList<>();
+                for (int m = g; m < members.size(); m += count) {
+                    group.add(members.get(m));
+                }
+                groups.add(List.copyOf(group));
+            }
+        }
+        groups.sort(Comparator.comparing(group -> group.get(0)));
+        return groups;
+    }
+
+    /** Trains a group (one run alone, or several on one stream) and writes each run's folder. */
+    private List<Finished> runGroup(Prepared sweep, List<Integer> group, Path experimentDir, SweepListener listener) {
+        int runCount = sweep.runs.size();
+        if (group.size() == 1) {
+            int i = group.get(0);
+            return List.of(runOne(sweep.runs.get(i), sweep.prepared.get(i), sweep.listeners.get(i), experimentDir,
+                    listener, runCount));
+        }
+        Instant start = Instant.now();
+        List<RunExecutor.Prepared> prepared = new ArrayList<>();
+        List<List<TrainingListener>> listeners = new ArrayList<>();
+        List<Checkpointing> checkpointing = new ArrayList<>();
+        for (int i : group) {
+            PlannedRun run = sweep.runs.get(i);
+            prepared.add(sweep.prepared.get(i));
+            listeners.add(List.of(sweep.listeners.get(i)));
+            Path checkpointFile = checkpointFile(experimentDir, run);
+            if (checkpointEvery > 0) {
+                try {
+                    Files.createDirectories(checkpointFile.getParent());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create " + checkpointFile.getParent() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            checkpointing.add(new Checkpointing(checkpointFile, checkpointEvery, null, results.configHash(run.spec())));
+        }
+        List<RunExecutor.Trained> trained;
+        try {
+            trained = executor.trainTogether(prepared, listeners, checkpointing);
+        } catch (Trainer.MemberFailure e) {
+            throw labelled(sweep.runs.get(group.get(e.member())), e.failure(), runCount);
+        }
+        List<Finished> finished = new ArrayList<>();
+        for (int g = 0; g < group.size(); g++) {
+            PlannedRun run = sweep.runs.get(group.get(g));
+            long evaluationStart = System.nanoTime();
+            RunOutcome outcome;
+            try {
+                outcome = executor.evaluate(trained.get(g), metrics);
+            } catch (TrainingException e) {
+                throw labelled(run, e, runCount);
+            }
+            // the run's share of the training, its own evaluation
+            double seconds = trained.get(g).trainingSeconds() + (System.nanoTime() - evaluationStart) / 1e9;
+            finished.add(write(run, outcome, start, seconds, experimentDir, listener));
+        }
         return finished;
+    }
+
+    private static RuntimeException labelled(PlannedRun run, RuntimeException e, int runCount) {
+        if (runCount > 1 && e instanceof TrainingException) {
+            return new TrainingException(run.label() + ": " + e.getMessage());
+        }
+        return e;
     }
 
     /** Refuses, before anything trains, a sweep whose largest runs at once would not fit the heap. */
@@ -223,6 +359,13 @@ public final class SweepRunner {
             throw runCount > 1 ? new TrainingException(run.label() + ": " + e.getMessage()) : e;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
+        return write(run, outcome, start, seconds, experimentDir, listener);
+    }
+
+    /** Writes a run's folder, deletes its checkpoint and tells the listener. */
+    private Finished write(PlannedRun run, RunOutcome outcome, Instant start, double seconds, Path experimentDir,
+            SweepListener listener) {
+        Path checkpointFile = checkpointFile(experimentDir, run);
         RunResult result = results.build(experiment, run.label(), run.spec(), outcome, start, seconds);
         Path dir = experimentDir.resolve(run.dir());
         try {

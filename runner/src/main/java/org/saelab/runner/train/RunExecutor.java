@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.saelab.api.Batch;
+import org.saelab.api.BatchStream;
 import org.saelab.api.EvaluationConfig;
 import org.saelab.api.KSchedule;
 import org.saelab.api.MetricValue;
@@ -76,22 +77,100 @@ public final class RunExecutor {
     /** As {@link #run(Prepared, List, List)}, with checkpoints (null: none). */
     public RunOutcome run(Prepared prepared, List<TrainingListener> listeners, List<Metric> metrics,
             Checkpointing checkpointing) {
+        SnapshotRecorder recorder = recorder(prepared);
+        Sae sae = prepared.sae();
+        long start = System.nanoTime();
+        float[] losses = trainer(prepared, listeners, recorder).train(sae, prepared.terms(), trainingStream(prepared),
+                prepared.sampler().numFeatures(), sae.k(), checkpointing);
+        double trainingSeconds = (System.nanoTime() - start) / 1e9;
+        return evaluate(prepared, losses, trainingSeconds, recorder, metrics);
+    }
+
+    /**
+     * The key of a run's training batches: runs with equal keys read the same stream of batches
+     * (the same sampler, seed, batch size and number of steps), so {@link #runTogether} can train
+     * them on one stream.
+     */
+    public static List<Object> streamKey(RunSpec spec) {
+        return List.of(spec.sampler(), spec.training().seed(), spec.training().batchSize(), spec.training().steps());
+    }
+
+    /** A run trained but not yet evaluated: its losses, training seconds and snapshots. */
+    public record Trained(Prepared prepared, float[] losses, double trainingSeconds, SnapshotRecorder recorder) {}
+
+    /**
+     * Trains runs of one {@link #streamKey} on one stream, each batch generated once (see
+     * {@link Trainer#trainTogether}); {@link #evaluate} each then gives the outcome {@link #run}
+     * gives it alone. A run's training seconds are its share of the group's wall time, in
+     * proportion to the time its own steps took. A failing run throws a
+     * {@link Trainer.MemberFailure} naming it.
+     */
+    public List<Trained> trainTogether(List<Prepared> group, List<List<TrainingListener>> listeners,
+            List<Checkpointing> checkpointing) {
+        Object key = streamKey(group.get(0).spec());
+        List<Trainer.Member> members = new ArrayList<>();
+        List<SnapshotRecorder> recorders = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            Prepared prepared = group.get(i);
+            // each run draws its own training-data seed (so that its provenance lists it), the lead's
+            if (!streamKey(prepared.spec()).equals(key)
+                    || prepared.seeds().seed("data.training") != group.get(0).seeds().seed("data.training")) {
+                throw new IllegalArgumentException("run " + i + " reads another stream of batches than run 0");
+            }
+            SnapshotRecorder recorder = recorder(prepared);
+            recorders.add(recorder);
+            members.add(new Trainer.Member(trainer(prepared, listeners.get(i), recorder), prepared.sae(),
+                    prepared.terms(), prepared.sae().k(), checkpointing.get(i)));
+        }
+        double[] stepSeconds = new double[group.size()];
+        long start = System.nanoTime();
+        List<float[]> losses = Trainer.trainTogether(members, trainingStream(group.get(0)),
+                group.get(0).sampler().numFeatures(), stepSeconds);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double stepped = 0;
+        for (double s : stepSeconds) {
+            stepped += s;
+        }
+        List<Trained> trained = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            double share = stepped > 0 ? wall * stepSeconds[i] / stepped : wall / group.size();
+            trained.add(new Trained(group.get(i), losses.get(i), share, recorders.get(i)));
+        }
+        return trained;
+    }
+
+    /** Evaluates a run trained by {@link #trainTogether}. */
+    public RunOutcome evaluate(Trained trained, List<Metric> metrics) {
+        return evaluate(trained.prepared(), trained.losses(), trained.trainingSeconds(), trained.recorder(), metrics);
+    }
+
+    private static BatchStream trainingStream(Prepared prepared) {
+        return prepared.sampler().stream(prepared.seeds().seed("data.training"));
+    }
+
+    private static SnapshotRecorder recorder(Prepared prepared) {
+        RunSpec spec = prepared.spec();
+        if (spec.training().snapshotEvery() <= 0) {
+            return null;
+        }
+        return new SnapshotRecorder(spec.training().snapshotEvery(), prepared.sampler().directionsData(),
+                prepared.sampler().numFeatures());
+    }
+
+    private static Trainer trainer(Prepared prepared, List<TrainingListener> listeners, SnapshotRecorder recorder) {
+        List<TrainingListener> all = new ArrayList<>(listeners);
+        if (recorder != null) {
+            all.add(recorder);
+        }
+        return new Trainer(prepared.spec().training(), all);
+    }
+
+    private RunOutcome evaluate(Prepared prepared, float[] losses, double trainingSeconds, SnapshotRecorder recorder,
+            List<Metric> metrics) {
         RunSpec spec = prepared.spec();
         SeedStreams seeds = prepared.seeds();
         Sampler sampler = prepared.sampler();
         Sae sae = prepared.sae();
-        List<TrainingListener> all = new ArrayList<>(listeners);
-        SnapshotRecorder recorder = null;
-        if (spec.training().snapshotEvery() > 0) {
-            recorder = new SnapshotRecorder(spec.training().snapshotEvery(), sampler.directionsData(),
-                    sampler.numFeatures());
-            all.add(recorder);
-        }
-        Trainer trainer = new Trainer(spec.training(), all);
-        long start = System.nanoTime();
-        float[] losses = trainer.train(sae, prepared.terms(), sampler.stream(seeds.seed("data.training")),
-                sampler.numFeatures(), sae.k(), checkpointing);
-        double trainingSeconds = (System.nanoTime() - start) / 1e9;
         EvaluationConfig config = spec.evaluation();
         // without an explicit evaluation.k, evaluate at the k training ended with
         double finalK = spec.training().kSchedule().kAt(spec.training().steps() - 1, spec.training().steps(), sae.k());

@@ -2,6 +2,7 @@ package org.saelab.runner.train;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.saelab.api.Batch;
@@ -90,84 +91,149 @@ public final class Trainer {
      */
     public float[] train(Sae sae, List<LossTerm> terms, BatchStream data, int numFeatures, double k,
             Checkpointing checkpointing) {
-        long steps = config.steps();
-        if (steps > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("training.samples = " + config.samples() + ": too many steps for one run");
-        }
-        TrainingState state = new TrainingState(config.batchSize(), sae.inputDim(), sae.width(), numFeatures);
-        KSchedule schedule = config.kSchedule();
-        boolean constantK = schedule.isConstant();
-        state.k = k;
-        AdamOptimizer adam = new AdamOptimizer(sae.parameters().data().length, config.learningRate(),
-                config.adamBeta1(), config.adamBeta2(), config.adamEpsilon());
-        float[] losses = new float[(int) steps];
-        float[] params = sae.parameters().data();
-        long first = 0;
-        if (checkpointing != null && checkpointing.resumeFrom() != null) {
-            first = restore(checkpointing.resumeFrom(), sae, adam, state, losses, steps);
+        Run run = begin(sae, terms, numFeatures, k, checkpointing);
+        if (run.first > 0) {
             Batch skipped = new Batch(config.batchSize(), sae.inputDim(), numFeatures);
-            for (long step = 0; step < first; step++) {
+            for (long step = 0; step < run.first; step++) {
                 data.next(skipped);
             }
         }
-        int every = checkpointing == null ? 0 : checkpointing.every();
-        for (TrainingListener listener : listeners) {
-            listener.onStart(steps, config.batchSize());
+        try {
+            drive(List.of(run), data);
+        } catch (MemberFailure e) {
+            throw e.failure;
         }
+        return run.finish();
+    }
+
+    /** One SAE of {@link #trainTogether}: its trainer (config and listeners), SAE, loss terms, k and checkpoints. */
+    public record Member(Trainer trainer, Sae sae, List<LossTerm> terms, double k, Checkpointing checkpointing) {
+        public Member {
+            requireNonNull(trainer, "trainer is null");
+            requireNonNull(sae, "sae is null");
+            terms = List.copyOf(terms);
+        }
+    }
+
+    /** A member of {@link #trainTogether} failed: which one, and why. */
+    public static final class MemberFailure extends RuntimeException {
+        private final int member;
+        private final RuntimeException failure;
+
+        MemberFailure(int member, RuntimeException failure) {
+            super(failure.getMessage(), failure);
+            this.member = member;
+            this.failure = failure;
+        }
+
+        /** The index of the member that failed. */
+        public int member() {
+            return member;
+        }
+
+        /** What it failed with. */
+        public RuntimeException failure() {
+            return failure;
+        }
+    }
+
+    /**
+     * Trains several SAEs on one stream of batches: each batch is generated once and every member
+     * steps on it in turn, so each SAE sees the batches it would see trained alone on the same
+     * stream and ends with the same parameters, bit for bit. The members must agree on steps,
+     * batch size, input dimension and number of features, and none may resume from a checkpoint.
+     * Returns each member's losses; {@link #stepSeconds} tells how long each one's steps took.
+     * The first member's trainer decides when a data thread starts.
+     */
+    public static List<float[]> trainTogether(List<Member> members, BatchStream data, int numFeatures,
+            double[] stepSeconds) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("no members to train");
+        }
+        if (stepSeconds != null && stepSeconds.length != members.size()) {
+            throw new IllegalArgumentException("stepSeconds holds " + stepSeconds.length + " values for "
+                    + members.size() + " members");
+        }
+        TrainingConfig first = members.get(0).trainer().config;
+        int inputDim = members.get(0).sae().inputDim();
+        List<Run> runs = new ArrayList<>();
+        for (Member m : members) {
+            TrainingConfig c = m.trainer().config;
+            if (c.steps() != first.steps() || c.batchSize() != first.batchSize() || m.sae().inputDim() != inputDim) {
+                throw new IllegalArgumentException("members differ in steps, batch size or input dimension ("
+                        + c.steps() + "/" + c.batchSize() + "/" + m.sae().inputDim() + " vs " + first.steps() + "/"
+                        + first.batchSize() + "/" + inputDim + ")");
+            }
+            if (m.checkpointing() != null && m.checkpointing().resumeFrom() != null) {
+                throw new IllegalArgumentException("a member resumes from a checkpoint; train it alone");
+            }
+        }
+        for (Member m : members) {
+            runs.add(m.trainer().begin(m.sae(), m.terms(), numFeatures, m.k(), m.checkpointing()));
+        }
+        drive(runs, data);
+        List<float[]> losses = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            try {
+                losses.add(runs.get(i).finish());
+            } catch (RuntimeException e) {
+                throw new MemberFailure(i, e);
+            }
+            if (stepSeconds != null) {
+                stepSeconds[i] = runs.get(i).stepNanos / 1e9;
+            }
+        }
+        return losses;
+    }
+
+    /**
+     * The steps of every run, all at the same step number, each batch stepped on by every run in
+     * order; the batches come from this thread or, as the first run's trainer decides, a data thread.
+     */
+    private static void drive(List<Run> runs, BatchStream data) {
+        Run lead = runs.get(0);
+        Trainer policy = lead.trainer();
+        long steps = lead.steps;
+        long first = lead.first;
         // the first steps generate their batches on this thread, and the second core is left to the
         // JIT compilers, which are busiest then; from prefetchAfter on, a second thread generates
         // them. The stream is consumed in order either way, so the batches are the same.
         // -Dsaelab.prefetch=false generates every batch on this thread (for comparison)
         boolean prefetch = !"false".equals(System.getProperty("saelab.prefetch"));
-        long prefetchFrom = prefetch && prefetchAfter < Long.MAX_VALUE - first ? first + prefetchAfter : Long.MAX_VALUE;
+        long prefetchFrom = prefetch && policy.prefetchAfter < Long.MAX_VALUE - first ? first + policy.prefetchAfter
+                : Long.MAX_VALUE;
         // with the default policy the data thread starts only while fewer loops train than there
         // are cores: beside another run's training it slowed both
-        Batch inline = new Batch(config.batchSize(), sae.inputDim(), numFeatures);
+        Batch inline = new Batch(policy.config.batchSize(), lead.sae.inputDim(), lead.numFeatures);
         Prefetcher prefetcher = null;
         TRAINING.incrementAndGet();
         try {
             for (long step = first; step < steps; step++) {
                 if (prefetcher == null && step >= prefetchFrom) {
-                    if (!onlyWithIdleCore || TRAINING.get() < Runtime.getRuntime().availableProcessors()) {
-                        prefetcher = new Prefetcher(data, config.batchSize(), sae.inputDim(), numFeatures);
+                    if (!policy.onlyWithIdleCore || TRAINING.get() < Runtime.getRuntime().availableProcessors()) {
+                        prefetcher = new Prefetcher(data, policy.config.batchSize(), lead.sae.inputDim(),
+                                lead.numFeatures);
                     } else {
                         prefetchFrom = step + IDLE_CORE_RECHECK;
                     }
                 }
+                Batch batch;
                 if (prefetcher != null) {
-                    state.batch = prefetcher.next();
+                    batch = prefetcher.next();
                 } else {
                     data.next(inline);
-                    state.batch = inline;
-                }
-                state.step = step;
-                if (!constantK) {
-                    state.k = schedule.kAt(step, steps, k);
+                    batch = inline;
                 }
                 if (Thread.currentThread().isInterrupted()) {
                     throw new TrainingException("training interrupted at step " + (step + 1));
                 }
-                double loss = TrainingStep.forwardBackward(sae, terms, state);
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingException("loss is " + loss + " at step " + (step + 1)
-                            + "; training stopped (try a lower training.learningRate)" + lastGood(checkpointing));
-                }
-                adam.step(params, state.grads);
-                if (!Float.isFinite(sum(params))) {
-                    String where = firstNonFinite(sae);
-                    if (where != null) {
-                        throw new TrainingException(where + " after step " + (step + 1)
-                                + "; training stopped (try a lower training.learningRate)" + lastGood(checkpointing));
+                for (int r = 0; r < runs.size(); r++) {
+                    Run run = runs.get(r);
+                    try {
+                        run.step(batch, step);
+                    } catch (RuntimeException e) {
+                        throw new MemberFailure(r, e);
                     }
-                }
-                TrainingStep.updateFiring(state);
-                sae.afterStep(state);
-                losses[(int) step] = (float) loss;
-                for (int l = 0; l < listeners.size(); l++) {
-                    listeners.get(l).onStep(step + 1, loss, state, sae);
-                }
-                if (every > 0 && (step + 1) % every == 0 && step + 1 < steps) {
-                    save(checkpointing, step + 1, sae, adam, state, losses);
                 }
             }
         } finally {
@@ -176,11 +242,103 @@ public final class Trainer {
                 prefetcher.close();
             }
         }
-        checkFinite(params);
-        for (TrainingListener listener : listeners) {
-            listener.onFinish(steps);
+    }
+
+    /** Sets up a run's state, Adam and losses (restored from its checkpoint if it has one) and tells the listeners. */
+    private Run begin(Sae sae, List<LossTerm> terms, int numFeatures, double k, Checkpointing checkpointing) {
+        long steps = config.steps();
+        if (steps > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("training.samples = " + config.samples() + ": too many steps for one run");
         }
-        return losses;
+        Run run = new Run(sae, terms, numFeatures, k, checkpointing);
+        if (checkpointing != null && checkpointing.resumeFrom() != null) {
+            run.first = restore(checkpointing.resumeFrom(), sae, run.adam, run.state, run.losses, steps);
+        }
+        for (TrainingListener listener : listeners) {
+            listener.onStart(steps, config.batchSize());
+        }
+        return run;
+    }
+
+    /** One SAE's training in progress. */
+    private final class Run {
+        final Sae sae;
+        final List<LossTerm> terms;
+        final int numFeatures;
+        final Checkpointing checkpointing;
+        final TrainingState state;
+        final KSchedule schedule;
+        final boolean constantK;
+        final double k;
+        final AdamOptimizer adam;
+        final float[] losses;
+        final float[] params;
+        final long steps;
+        final int every;
+        long first;
+        long stepNanos;
+
+        Run(Sae sae, List<LossTerm> terms, int numFeatures, double k, Checkpointing checkpointing) {
+            this.sae = sae;
+            this.terms = terms;
+            this.numFeatures = numFeatures;
+            this.checkpointing = checkpointing;
+            this.k = k;
+            steps = config.steps();
+            state = new TrainingState(config.batchSize(), sae.inputDim(), sae.width(), numFeatures);
+            schedule = config.kSchedule();
+            constantK = schedule.isConstant();
+            state.k = k;
+            adam = new AdamOptimizer(sae.parameters().data().length, config.learningRate(), config.adamBeta1(),
+                    config.adamBeta2(), config.adamEpsilon());
+            losses = new float[(int) steps];
+            params = sae.parameters().data();
+            every = checkpointing == null ? 0 : checkpointing.every();
+        }
+
+        Trainer trainer() {
+            return Trainer.this;
+        }
+
+        void step(Batch batch, long step) {
+            long started = System.nanoTime();
+            state.batch = batch;
+            state.step = step;
+            if (!constantK) {
+                state.k = schedule.kAt(step, steps, k);
+            }
+            double loss = TrainingStep.forwardBackward(sae, terms, state);
+            if (!Double.isFinite(loss)) {
+                throw new TrainingException("loss is " + loss + " at step " + (step + 1)
+                        + "; training stopped (try a lower training.learningRate)" + lastGood(checkpointing));
+            }
+            adam.step(params, state.grads);
+            if (!Float.isFinite(sum(params))) {
+                String where = firstNonFinite(sae);
+                if (where != null) {
+                    throw new TrainingException(where + " after step " + (step + 1)
+                            + "; training stopped (try a lower training.learningRate)" + lastGood(checkpointing));
+                }
+            }
+            TrainingStep.updateFiring(state);
+            sae.afterStep(state);
+            losses[(int) step] = (float) loss;
+            for (int l = 0; l < listeners.size(); l++) {
+                listeners.get(l).onStep(step + 1, loss, state, sae);
+            }
+            if (every > 0 && (step + 1) % every == 0 && step + 1 < steps) {
+                save(checkpointing, step + 1, sae, adam, state, losses);
+            }
+            stepNanos += System.nanoTime() - started;
+        }
+
+        float[] finish() {
+            checkFinite(params);
+            for (TrainingListener listener : listeners) {
+                listener.onFinish(steps);
+            }
+            return losses;
+        }
     }
 
     private void save(Checkpointing checkpointing, long done, Sae sae, AdamOptimizer adam, TrainingState state,
