@@ -224,16 +224,7 @@ public final class SweepRunner {
     static List<List<Integer>> groups(List<PlannedRun> runs, long[] bytes, long heap, Predicate<PlannedRun> resumes,
             int threads, boolean share) {
         int size = share ? Math.max(1, (runs.size() + 3 * threads - 1) / (3 * threads)) : 1;
-        long[] largest = bytes.clone();
-        java.util.Arrays.sort(largest);
-        while (size > 1) {
-            long needed = 0;
-            for (int i = 0; i < Math.min(threads * size, largest.length); i++) {
-                needed += largest[largest.length - 1 - i];
-            }
-            if (needed <= heap) {
-                break;
-            }
+        while (size > 1 && largestTotal(bytes, threads * size) > heap) {
             size--;
         }
         Map<Object, List<Integer>> byKey = new LinkedHashMap<>();
@@ -319,19 +310,25 @@ public final class SweepRunner {
 
     /** Refuses, before anything trains, a sweep whose largest runs at once would not fit the heap. */
     static void checkMemory(List<RunExecutor.Prepared> prepared, int parallel) {
-        List<Long> sizes = prepared.stream().map(RunExecutor::estimateBytes).sorted(java.util.Comparator.reverseOrder())
-                .toList();
-        long needed = 0;
-        for (int i = 0; i < Math.min(parallel, sizes.size()); i++) {
-            needed += sizes.get(i);
-        }
+        long needed = largestTotal(prepared.stream().mapToLong(RunExecutor::estimateBytes).toArray(), parallel);
         long available = Runtime.getRuntime().maxMemory();
         if (needed > 0.9 * available) {
             throw new ConfigErrors(List.of(String.format(java.util.Locale.ROOT,
                     "memory: %d run(s) at once need about %,d MB but the heap holds at most %,d MB; lower "
                             + "evaluation.samples, training.batchSize or --threads, or raise -Xmx (SAELAB_JAVA_OPTS)",
-                    Math.min(parallel, sizes.size()), needed >> 20, available >> 20)));
+                    Math.min(parallel, prepared.size()), needed >> 20, available >> 20)));
         }
+    }
+
+    /** The sum of the {@code n} largest of {@code bytes}. */
+    private static long largestTotal(long[] bytes, int n) {
+        long[] sorted = bytes.clone();
+        java.util.Arrays.sort(sorted);
+        long total = 0;
+        for (int i = 0; i < Math.min(n, sorted.length); i++) {
+            total += sorted[sorted.length - 1 - i];
+        }
+        return total;
     }
 
     private Finished runOne(PlannedRun run, RunExecutor.Prepared prepared, TrainingListener progress,
