@@ -1410,6 +1410,166 @@ static int k_mse_rows(const mse_pass *a, double *squares, int *encEntries) {
     return kept;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * The post20 sampler's batches (org.saelab.samplers.post20.Post20Sampler) on the generator of
+ * org.saelab.api.SplitMix: the same draws in the same order, the Gaussians' common path inline,
+ * the magnitudes in double, and the sums of the firing rows with the float operations of the
+ * sampler's SimdRowSums (a multiply and an add per term, never fused; rows four at a time).
+ * ------------------------------------------------------------------------------------------- */
+
+#define SPLIT_MIX_GAMMA 0x9e3779b97f4a7c15ULL
+
+static inline uint64_t mix64(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* A firing feature's sign bit: 1 when the 32-bit uniform u is below the threshold. */
+static inline int fires(uint64_t u, int64_t threshold) {
+    return (int) ((uint64_t) ((int64_t) u - threshold) >> 63);
+}
+
+/*
+ * out[0, len) = sum over the count firing rows of scales[k] * rows[firing[k]] (rows of stride
+ * floats, zero past the input width), for at most eight vectors from column `from` on: groups of
+ * four rows ((s0 r0 + s1 r1) + s2 r2) + s3 r3 added to the first group in order; a last group
+ * of fewer rows gets one + 0, as the Java kernel's padding rows give.
+ */
+INLINE void sum_firing_rows(const float *rows, int stride, int from, const int32_t *firing, const float *scales,
+        int count, float *out, int len, int nv) {
+    __m256 acc[8];
+    for (int v = 0; v < nv; v++) {
+        acc[v] = _mm256_setzero_ps();
+    }
+    int k = 0;
+    for (; k + 4 <= count; k += 4) {
+        const float *r0 = rows + (size_t) firing[k] * stride + from;
+        const float *r1 = rows + (size_t) firing[k + 1] * stride + from;
+        const float *r2 = rows + (size_t) firing[k + 2] * stride + from;
+        const float *r3 = rows + (size_t) firing[k + 3] * stride + from;
+        __m256 s0 = _mm256_set1_ps(scales[k]);
+        __m256 s1 = _mm256_set1_ps(scales[k + 1]);
+        __m256 s2 = _mm256_set1_ps(scales[k + 2]);
+        __m256 s3 = _mm256_set1_ps(scales[k + 3]);
+        for (int v = 0; v < nv; v++) {
+            __m256 g = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(r0 + v * L), s0),
+                    _mm256_mul_ps(_mm256_loadu_ps(r1 + v * L), s1));
+            g = _mm256_add_ps(g, _mm256_mul_ps(_mm256_loadu_ps(r2 + v * L), s2));
+            g = _mm256_add_ps(g, _mm256_mul_ps(_mm256_loadu_ps(r3 + v * L), s3));
+            acc[v] = k == 0 ? g : _mm256_add_ps(acc[v], g);
+        }
+    }
+    int rest = count - k;
+    if (rest > 0) {
+        const float *r0 = rows + (size_t) firing[k] * stride + from;
+        const float *r1 = rest > 1 ? rows + (size_t) firing[k + 1] * stride + from : r0;
+        const float *r2 = rest > 2 ? rows + (size_t) firing[k + 2] * stride + from : r0;
+        __m256 s0 = _mm256_set1_ps(scales[k]);
+        __m256 s1 = _mm256_set1_ps(rest > 1 ? scales[k + 1] : 0.0f);
+        __m256 s2 = _mm256_set1_ps(rest > 2 ? scales[k + 2] : 0.0f);
+        __m256 zero = _mm256_setzero_ps();
+        for (int v = 0; v < nv; v++) {
+            __m256 g = _mm256_mul_ps(_mm256_loadu_ps(r0 + v * L), s0);
+            if (rest > 1) {
+                g = _mm256_add_ps(g, _mm256_mul_ps(_mm256_loadu_ps(r1 + v * L), s1));
+            }
+            if (rest > 2) {
+                g = _mm256_add_ps(g, _mm256_mul_ps(_mm256_loadu_ps(r2 + v * L), s2));
+            }
+            g = _mm256_add_ps(g, zero);
+            acc[v] = k == 0 ? g : _mm256_add_ps(acc[v], g);
+        }
+    }
+    for (int v = 0; v < nv; v++) {
+        store_lanes(out + v * L, acc[v], len - v * L);
+    }
+}
+
+/*
+ * Samples [sample, size) of a batch, resuming the sample in progress when partial[1] >= 0 (its
+ * count in partial[0], firing features in firing, magnitudes so far in magnitudes and features,
+ * and at gauss[partial[1]] the Gaussian the caller drew). Returns size when the batch is done;
+ * otherwise the sample whose next Gaussian takes the JDK's rare path, with *state stepped back
+ * before that Gaussian's first draw and partial = {count, index}.
+ */
+static int k_post20(uint64_t *state, int sample, int size, int n, int d, const int64_t *without,
+        const int64_t *with, const double *widths, int fastLayers, double mean, double std, const float *rows,
+        int stride, float *inputs, float *features, int32_t *firing, float *magnitudes, const double *gauss,
+        int32_t *partial) {
+    uint64_t s = *state;
+    int count = partial[0];
+    int k = partial[1];
+    for (; sample < size; sample++) {
+        float *f = features + (size_t) sample * n;
+        double g;
+        if (k < 0) {
+            uint64_t bits = mix64(s += SPLIT_MIX_GAMMA);
+            const int64_t *t;
+            if ((int64_t) (bits >> 32) < without[0]) {
+                t = with;
+                firing[0] = 0;
+                count = 1;
+            } else {
+                t = without;
+                count = 0;
+            }
+            firing[count] = 1;
+            count += fires(bits & 0xFFFFFFFFULL, t[1]);
+            int i = 2;
+            for (; i + 1 < n; i += 2) {
+                uint64_t pair = mix64(s += SPLIT_MIX_GAMMA);
+                firing[count] = i;
+                count += fires(pair >> 32, t[i]);
+                firing[count] = i + 1;
+                count += fires(pair & 0xFFFFFFFFULL, t[i + 1]);
+            }
+            if (i < n) {
+                firing[count] = i;
+                count += fires(mix64(s += SPLIT_MIX_GAMMA) >> 32, t[i]);
+            }
+            k = 0;
+        } else {
+            /* the Gaussian the caller drew on the rare path */
+            g = gauss[k];
+            goto magnitude;
+        }
+        for (; k < count; k++) {
+            uint64_t u = mix64(s += SPLIT_MIX_GAMMA);
+            int layer = (int) (u & 0xFF);
+            if (layer >= fastLayers) {
+                *state = s - SPLIT_MIX_GAMMA;
+                partial[0] = count;
+                partial[1] = k;
+                return sample;
+            }
+            g = widths[layer] * (double) (int64_t) u;
+        magnitude:;
+            double t = mean + std * g;
+            float m = (float) (t > 0.0 ? t : 0.0);
+            magnitudes[k] = m;
+            f[firing[k]] = m;
+        }
+        float *x = inputs + (size_t) sample * d;
+        if (count == 0) {
+            memset(x, 0, sizeof(float) * (size_t) d);
+        } else {
+            for (int from = 0; from < d; from += 8 * L) {
+                int len = d - from < 8 * L ? d - from : 8 * L;
+                int nv = (len + L - 1) / L;
+#define SFR(c) sum_firing_rows(rows, stride, from, firing, magnitudes, count, x + from, len, c)
+                SWITCH_VECTORS(nv, SFR)
+#undef SFR
+            }
+        }
+        k = -1;
+    }
+    *state = s;
+    partial[0] = 0;
+    partial[1] = -1;
+    return size;
+}
+
 #pragma GCC pop_options
 
 /* ---------------------------------------------------------------------------------------------
@@ -1701,4 +1861,26 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_mseRows0(JNIEnv *env, j
     out[1] = encEntries;
     unpin_all(env, &pinned);
     return kept;
+}
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_post20Samples0(JNIEnv *env, jclass cls, jlongArray state,
+        jint sample, jint size, jint n, jint d, jlongArray without, jlongArray with, jdoubleArray widths,
+        jint fastLayers, jdouble mean, jdouble std, jfloatArray rows, jint stride, jfloatArray inputs,
+        jfloatArray features, jintArray firing, jfloatArray magnitudes, jdoubleArray gauss, jintArray partial) {
+    pins pinned = {.count = 0};
+    uint64_t *ps = CRIT(env, state);
+    int64_t *pw = CRIT(env, without);
+    int64_t *pwi = CRIT(env, with);
+    double *px = CRIT(env, widths);
+    float *pr = CRIT(env, rows);
+    float *pi = CRIT(env, inputs);
+    float *pf = CRIT(env, features);
+    int32_t *pfi = CRIT(env, firing);
+    float *pm = CRIT(env, magnitudes);
+    double *pg = CRIT(env, gauss);
+    int32_t *pp = CRIT(env, partial);
+    int done = k_post20(ps, sample, size, n, d, pw, pwi, px, fastLayers, mean, std, pr, stride, pi, pf, pfi, pm,
+            pg, pp);
+    unpin_all(env, &pinned);
+    return done;
 }

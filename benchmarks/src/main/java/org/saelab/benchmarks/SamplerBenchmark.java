@@ -8,6 +8,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -25,13 +26,17 @@ import org.saelab.api.BatchStream;
 public class SamplerBenchmark {
     private static final int BATCH = 1024;
 
+    /** {@code native} (the C kernel, where built) or {@code simd} (the Java loops on the Vector API). */
+    @Param({"native", "simd"})
+    String kernels;
+
     private BatchStream stream;
     private Batch batch;
 
     @Setup
     public void setUp() {
         // the SIMD kernels from the first call: a benchmark times them, not the switch from their twins
-        org.saelab.api.Kernels.setMode(org.saelab.api.Kernels.Mode.SIMD);
+        org.saelab.api.Kernels.setMode(org.saelab.api.Kernels.Mode.valueOf(kernels.toUpperCase(java.util.Locale.ROOT)));
         Shape post = Shape.named("post");
         stream = post.sampler().stream(1);
         batch = new Batch(BATCH, post.inputDim(), post.numFeatures());

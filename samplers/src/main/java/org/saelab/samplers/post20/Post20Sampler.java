@@ -9,6 +9,7 @@ import org.saelab.api.Batch;
 import org.saelab.api.BatchStream;
 import org.saelab.api.Kernels;
 import org.saelab.api.Sampler;
+import org.saelab.api.SplitMix;
 
 /**
  * The post20 toy model ({@link Post20Config}). Directions: the n columns of Q from a QR
@@ -34,6 +35,13 @@ public final class Post20Sampler implements Sampler {
     private final float[][] directionRows;
     /** The SIMD sums of rows of E, or null for the plain loops. */
     private final SimdRowSums simdRowSums;
+    /**
+     * For the native kernel ({@link Kernels#post20Samples}): E with rows padded with zeros to
+     * whole 8-float vectors, or null where streams keep to the Java loops.
+     */
+    private final float[] nativeRows;
+    private final int nativeStride;
+    private static final double[] GAUSSIAN_WIDTHS = SplitMix.fastWidths();
     private final double[] baseProbabilities;
     private final double[] boostedProbabilities;
     private final double[] firingRates;
@@ -43,11 +51,20 @@ public final class Post20Sampler implements Sampler {
     private final long[] thresholdsWithFeatureZero;
 
     public Post20Sampler(Post20Config config) {
-        this(config, Kernels.VECTORISED);
+        this(config, Kernels.VECTORISED, true);
     }
 
-    /** {@code vectorised} picks the SIMD row sums (it needs the Vector API) or the plain loops. */
+    /** The Java loops only: {@code vectorised} picks the SIMD row sums (it needs the Vector API) or the plain ones. */
     Post20Sampler(Post20Config config, boolean vectorised) {
+        this(config, vectorised, false);
+    }
+
+    /**
+     * With {@code nativeSampling}, streams generate their batches natively whenever the native
+     * kernels are in use ({@link Kernels#nativeInUse()}, checked per batch); the Java loops
+     * otherwise. Every path gives the same batches, bit for bit.
+     */
+    Post20Sampler(Post20Config config, boolean vectorised, boolean nativeSampling) {
         this.config = requireNonNull(config, "config is null");
         this.numFeatures = config.numFeatures();
         this.inputDim = config.inputDim();
@@ -58,6 +75,15 @@ public final class Post20Sampler implements Sampler {
         }
         directionRows[numFeatures] = new float[inputDim];
         this.simdRowSums = vectorised ? new SimdRowSums(directions, numFeatures, inputDim) : null;
+        this.nativeStride = (inputDim + 7) / 8 * 8;
+        if (nativeSampling && Kernels.nativeAvailable()) {
+            nativeRows = new float[Math.multiplyExact(numFeatures, nativeStride)];
+            for (int i = 0; i < numFeatures; i++) {
+                System.arraycopy(directions, i * inputDim, nativeRows, i * nativeStride, inputDim);
+            }
+        } else {
+            nativeRows = null;
+        }
 
         int n = numFeatures;
         baseProbabilities = new double[n];
@@ -135,6 +161,11 @@ public final class Post20Sampler implements Sampler {
         return result;
     }
 
+    /** Whether streams generate batches natively while the native kernels are in use. */
+    boolean nativeSampling() {
+        return nativeRows != null;
+    }
+
     public Post20Config config() {
         return config;
     }
@@ -175,10 +206,13 @@ public final class Post20Sampler implements Sampler {
         return boostedProbabilities.clone();
     }
 
-    /** A stream with its own generator; streams of one sampler share only the read-only E. */
+    /**
+     * A stream with its own generator, that of {@code new SplittableRandom(seed)} ({@link SplitMix});
+     * streams of one sampler share only the read-only E.
+     */
     @Override
     public BatchStream stream(long seed) {
-        return new Stream(new SplittableRandom(seed));
+        return new Stream(new SplitMix(seed));
     }
 
     /**
@@ -195,8 +229,11 @@ public final class Post20Sampler implements Sampler {
         private static final int ROWS_PER_PASS = 4;
         private static final int SIMD_SLICE = 32;
 
-        private final SplittableRandom random;
+        private final SplitMix random;
         private final SimdRowSums simd = simdRowSums;
+        /** The native kernel's generator state and its sample in progress ({count, next Gaussian}). */
+        private final long[] state = new long[1];
+        private final int[] partial = new int[2];
         private final int[] firing = new int[numFeatures + ROWS_PER_PASS];
         private final float[] magnitudes = new float[numFeatures + ROWS_PER_PASS];
         private final double[] gaussians = new double[numFeatures];
@@ -205,7 +242,7 @@ public final class Post20Sampler implements Sampler {
         /** The plain loops' scratch row. */
         private final float[] row = new float[inputDim];
 
-        Stream(SplittableRandom random) {
+        Stream(SplitMix random) {
             this.random = random;
         }
 
@@ -223,11 +260,15 @@ public final class Post20Sampler implements Sampler {
             final double mean = config.magnitudeMean();
             final double std = config.magnitudeStd();
             final int size = batch.size();
+            if (nativeRows != null && Kernels.nativeInUse()) {
+                nativeBatch(inputs, features, size);
+                return;
+            }
             final SimdRowSums simd = this.simd;
             final int[] firing = this.firing;
             final float[] magnitudes = this.magnitudes;
             final double[] gaussians = this.gaussians;
-            final SplittableRandom random = this.random;
+            final SplitMix random = this.random;
             // one fill for the whole batch is cheaper than one per sample; firing features overwrite it
             Arrays.fill(features, 0, size * n, 0f);
             // until the SIMD sums are compiled and faster, only the first samples use them (the
@@ -264,6 +305,29 @@ public final class Post20Sampler implements Sampler {
             if (simd != null && simdSamples < size) {
                 ROW_SUMS.record(sliceEnd - start, simdSamples, System.nanoTime() - sliceEnd, size - simdSamples);
             }
+        }
+
+        /**
+         * The batch from the native kernel, which draws the same values from the same generator:
+         * the rare Gaussians it leaves (about one in 64) are drawn here, and it resumes the sample.
+         */
+        private void nativeBatch(float[] inputs, float[] features, int size) {
+            Arrays.fill(features, 0, size * numFeatures, 0f);
+            final long[] state = this.state;
+            final int[] partial = this.partial;
+            state[0] = random.state();
+            partial[0] = 0;
+            partial[1] = -1;
+            int sample = 0;
+            while ((sample = Kernels.post20Samples(state, sample, size, numFeatures, inputDim,
+                    thresholdsWithoutFeatureZero, thresholdsWithFeatureZero, GAUSSIAN_WIDTHS, GAUSSIAN_WIDTHS.length,
+                    config.magnitudeMean(), config.magnitudeStd(), nativeRows, nativeStride, inputs, features, firing,
+                    magnitudes, gaussians, partial)) < size) {
+                random.setState(state[0]);
+                gaussians[partial[1]] = random.nextGaussian();
+                state[0] = random.state();
+            }
+            random.setState(state[0]);
         }
 
         /** Fills {@code firing} with the indices of this sample's firing features, ascending. */

@@ -54,6 +54,36 @@ class Post20StreamIdentityTest {
     }
 
     @Test
+    void nativeStreamIsTheReferenceStreamBitForBit() {
+        // where the native kernels are not available the streams run the Java loops, compared too
+        assertEquals(Kernels.nativeAvailable(), new Post20Sampler(Post20Config.defaults(), true, true).nativeSampling(),
+                "native sampling where the kernels are: " + Kernels.nativeStatus());
+        compareWithReference(config -> new Post20Sampler(config, true, true));
+    }
+
+    @Test
+    void aStreamMayChangePathsBetweenBatches() {
+        Post20Config config = Post20Config.defaults();
+        BatchStream expected = new ReferencePost20Sampler(config).stream(11L);
+        BatchStream actual = new Post20Sampler(config, true, true).stream(11L);
+        Kernels.Mode[] modes = {Kernels.Mode.AUTO, Kernels.Mode.SIMD, Kernels.Mode.AUTO, Kernels.Mode.PLAIN,
+            Kernels.Mode.AUTO};
+        try {
+            for (int round = 0; round < 3 * modes.length; round++) {
+                Kernels.setMode(modes[round % modes.length]);
+                Batch want = new Batch(333, config.inputDim(), config.numFeatures());
+                Batch got = new Batch(333, config.inputDim(), config.numFeatures());
+                expected.next(want);
+                actual.next(got);
+                assertSameBits(want.inputs, got.inputs, "inputs, round " + round);
+                assertSameBits(want.features, got.features, "features, round " + round);
+            }
+        } finally {
+            Kernels.setMode(Kernels.Mode.AUTO);
+        }
+    }
+
+    @Test
     void publicConstructorGivesTheReferenceStream() {
         Post20Config config = Post20Config.defaults();
         BatchStream expected = new ReferencePost20Sampler(config).stream(3L);
@@ -69,10 +99,14 @@ class Post20StreamIdentityTest {
     }
 
     private static void compareWithReference(boolean vectorised) {
+        compareWithReference(config -> new Post20Sampler(config, vectorised));
+    }
+
+    private static void compareWithReference(java.util.function.Function<Post20Config, Post20Sampler> make) {
         long firingEntries = 0;
         for (Post20Config config : configs()) {
             ReferencePost20Sampler reference = new ReferencePost20Sampler(config);
-            Post20Sampler sampler = new Post20Sampler(config, vectorised);
+            Post20Sampler sampler = make.apply(config);
             int n = config.numFeatures();
             int d = config.inputDim();
             for (long seed : SEEDS) {
