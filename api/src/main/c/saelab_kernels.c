@@ -1863,24 +1863,50 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_mseRows0(JNIEnv *env, j
     return kept;
 }
 
-JNIEXPORT jint JNICALL Java_org_saelab_api_NativeKernels_post20Samples0(JNIEnv *env, jclass cls, jlongArray state,
-        jint sample, jint size, jint n, jint d, jlongArray without, jlongArray with, jdoubleArray widths,
-        jint fastLayers, jdouble mean, jdouble std, jfloatArray rows, jint stride, jfloatArray inputs,
-        jfloatArray features, jintArray firing, jfloatArray magnitudes, jdoubleArray gauss, jintArray partial) {
+/*
+ * The post20 kernel's context (org.saelab.api.Post20Kernel): a direct buffer with this header,
+ * then the arrays at the header's byte offsets.
+ */
+typedef struct {
+    uint64_t state;
+    int32_t count;
+    int32_t index;
+    int32_t n;
+    int32_t d;
+    int32_t stride;
+    int32_t fastLayers;
+    double mean;
+    double std;
+    int32_t offWithout;
+    int32_t offWith;
+    int32_t offWidths;
+    int32_t offGauss;
+    int32_t offFiring;
+    int32_t offMagnitudes;
+    int32_t offRows;
+    int32_t end;
+} post20_context;
+
+JNIEXPORT jint JNICALL Java_org_saelab_api_Post20Kernel_samples0(JNIEnv *env, jclass cls, jobject context,
+        jint sample, jint size, jfloatArray inputs, jfloatArray features) {
+    char *base = (*env)->GetDirectBufferAddress(env, context);
+    jlong capacity = (*env)->GetDirectBufferCapacity(env, context);
+    post20_context *c = (post20_context *) base;
+    if (!base || capacity < (jlong) sizeof(post20_context) || c->end > capacity || c->n < 2 || c->d < 1
+            || c->stride < c->d || c->stride % L != 0 || c->fastLayers < 0 || c->fastLayers > 256
+            || c->count < 0 || c->count > c->n || c->index < -1 || c->index > c->count) {
+        return BAD_INDEX;
+    }
     pins pinned = {.count = 0};
-    uint64_t *ps = CRIT(env, state);
-    int64_t *pw = CRIT(env, without);
-    int64_t *pwi = CRIT(env, with);
-    double *px = CRIT(env, widths);
-    float *pr = CRIT(env, rows);
     float *pi = CRIT(env, inputs);
     float *pf = CRIT(env, features);
-    int32_t *pfi = CRIT(env, firing);
-    float *pm = CRIT(env, magnitudes);
-    double *pg = CRIT(env, gauss);
-    int32_t *pp = CRIT(env, partial);
-    int done = k_post20(ps, sample, size, n, d, pw, pwi, px, fastLayers, mean, std, pr, stride, pi, pf, pfi, pm,
-            pg, pp);
+    int32_t partial[2] = {c->count, c->index};
+    int done = k_post20(&c->state, sample, size, c->n, c->d, (const int64_t *) (base + c->offWithout),
+            (const int64_t *) (base + c->offWith), (const double *) (base + c->offWidths), c->fastLayers, c->mean,
+            c->std, (const float *) (base + c->offRows), c->stride, pi, pf, (int32_t *) (base + c->offFiring),
+            (float *) (base + c->offMagnitudes), (const double *) (base + c->offGauss), partial);
     unpin_all(env, &pinned);
+    c->count = partial[0];
+    c->index = partial[1];
     return done;
 }

@@ -100,34 +100,6 @@ public final class Kernels {
         return nativeOn;
     }
 
-    /**
-     * Samples [sample, size) of a batch of the post20 toy model natively, drawing on
-     * {@link SplitMix}'s generator whose state is {@code state[0]} (read, and written back):
-     * per sample the firing features (one 32-bit uniform each, feature 0 first; thresholds
-     * {@code with} when feature 0 fires, else {@code without}), one Gaussian g per firing
-     * feature, magnitude (float) max(0, mean + std·g) into {@code features} (zero elsewhere is
-     * the caller's), and x = Σ magnitude·row into {@code inputs}, as
-     * {@code org.saelab.samplers.post20.Post20Sampler} computes them in Java. {@code rows} holds
-     * the directions, n rows of {@code stride} floats (a multiple of 8, zero past d).
-     *
-     * <p>Gaussians on {@link SplitMix}'s common path are drawn here; when one is not, the call
-     * returns that sample, its state so far in {@code partial} = {count, index of the Gaussian}
-     * (with {@code firing} and {@code gauss}), and {@code state[0]} just before that Gaussian.
-     * The caller draws it with {@link SplitMix#nextGaussian()}, stores it at
-     * {@code gauss[index]} and calls again from that sample.
-     * {@code partial[1]} is −1 when no sample is in progress. Returns size when the batch is done.
-     * Only while {@link #nativeInUse()}.
-     */
-    public static int post20Samples(long[] state, int sample, int size, int n, int d, long[] without, long[] with,
-            double[] widths, int fastLayers, double mean, double std, float[] rows, int stride, float[] inputs,
-            float[] features, int[] firing, float[] magnitudes, double[] gauss, int[] partial) {
-        if (!nativeOn) {
-            throw new IllegalStateException("the native kernels are not in use: " + NativeKernels.status());
-        }
-        return NativeKernels.post20Samples(state, sample, size, n, d, without, with, widths, fastLayers, mean, std,
-                rows, stride, inputs, features, firing, magnitudes, gauss, partial);
-    }
-
     /** Whether the native kernels are loaded and run on this CPU. */
     public static boolean nativeAvailable() {
         return NativeKernels.AVAILABLE;

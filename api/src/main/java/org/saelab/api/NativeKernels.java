@@ -350,33 +350,4 @@ final class NativeKernels {
 
     private static native double scaledDifference0(float[] a, float[] b, int n, float scale, float[] grad);
 
-    /**
-     * Samples [sample, size) of a post20 batch on the generator state {@code state[0]} (see
-     * {@link Kernels#post20Samples}); returns size, or the sample whose next Gaussian takes the
-     * JDK's rare path.
-     */
-    static int post20Samples(long[] state, int sample, int size, int n, int d, long[] without, long[] with,
-            double[] widths, int fastLayers, double mean, double std, float[] rows, int stride, float[] inputs,
-            float[] features, int[] firing, float[] magnitudes, double[] gauss, int[] partial) {
-        need(n >= 2 && d >= 1 && size >= 0 && sample >= 0 && sample <= size, "post20Samples shape");
-        need(state.length >= 1 && without.length >= n && with.length >= n && fastLayers >= 0 && fastLayers <= 256
-                && widths.length >= fastLayers, "post20Samples generator arrays");
-        need(stride % 8 == 0 && stride >= d && rows.length >= (long) n * stride, "post20Samples rows");
-        need(inputs.length >= (long) size * d && features.length >= (long) size * n, "post20Samples batch arrays");
-        need(firing.length >= n + 1 && magnitudes.length >= n && gauss.length >= n && partial.length >= 2,
-                "post20Samples scratch arrays");
-        need(partial[1] < 0 ? partial[1] == -1 : partial[0] >= 0 && partial[0] <= n && partial[1] <= partial[0]
-                && sample < size, "post20Samples sample in progress");
-        if (partial[1] >= 0) {
-            for (int e = 0; e < partial[0]; e++) {
-                need(firing[e] >= 0 && firing[e] < n, "post20Samples firing feature " + firing[e]);
-            }
-        }
-        return post20Samples0(state, sample, size, n, d, without, with, widths, fastLayers, mean, std, rows, stride,
-                inputs, features, firing, magnitudes, gauss, partial);
-    }
-
-    private static native int post20Samples0(long[] state, int sample, int size, int n, int d, long[] without,
-            long[] with, double[] widths, int fastLayers, double mean, double std, float[] rows, int stride,
-            float[] inputs, float[] features, int[] firing, float[] magnitudes, double[] gauss, int[] partial);
 }

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.saelab.api.Batch;
 import org.saelab.api.BatchStream;
 import org.saelab.api.Kernels;
+import org.saelab.api.Post20Kernel;
 import org.saelab.api.Sampler;
 import org.saelab.api.SplitMix;
 
@@ -35,13 +36,8 @@ public final class Post20Sampler implements Sampler {
     private final float[][] directionRows;
     /** The SIMD sums of rows of E, or null for the plain loops. */
     private final SimdRowSums simdRowSums;
-    /**
-     * For the native kernel ({@link Kernels#post20Samples}): E with rows padded with zeros to
-     * whole 8-float vectors, or null where streams keep to the Java loops.
-     */
-    private final float[] nativeRows;
-    private final int nativeStride;
-    private static final double[] GAUSSIAN_WIDTHS = SplitMix.fastWidths();
+    /** Whether streams generate their batches natively ({@link Post20Kernel}) while the native kernels are in use. */
+    private final boolean nativeSampling;
     private final double[] baseProbabilities;
     private final double[] boostedProbabilities;
     private final double[] firingRates;
@@ -75,15 +71,7 @@ public final class Post20Sampler implements Sampler {
         }
         directionRows[numFeatures] = new float[inputDim];
         this.simdRowSums = vectorised ? new SimdRowSums(directions, numFeatures, inputDim) : null;
-        this.nativeStride = (inputDim + 7) / 8 * 8;
-        if (nativeSampling && Kernels.nativeAvailable()) {
-            nativeRows = new float[Math.multiplyExact(numFeatures, nativeStride)];
-            for (int i = 0; i < numFeatures; i++) {
-                System.arraycopy(directions, i * inputDim, nativeRows, i * nativeStride, inputDim);
-            }
-        } else {
-            nativeRows = null;
-        }
+        this.nativeSampling = nativeSampling && Kernels.nativeAvailable();
 
         int n = numFeatures;
         baseProbabilities = new double[n];
@@ -163,7 +151,7 @@ public final class Post20Sampler implements Sampler {
 
     /** Whether streams generate batches natively while the native kernels are in use. */
     boolean nativeSampling() {
-        return nativeRows != null;
+        return nativeSampling;
     }
 
     public Post20Config config() {
@@ -231,9 +219,10 @@ public final class Post20Sampler implements Sampler {
 
         private final SplitMix random;
         private final SimdRowSums simd = simdRowSums;
-        /** The native kernel's generator state and its sample in progress ({count, next Gaussian}). */
-        private final long[] state = new long[1];
-        private final int[] partial = new int[2];
+        /** The native kernel, or null where the stream keeps to the Java loops. */
+        private final Post20Kernel kernel = nativeSampling ? new Post20Kernel(numFeatures, inputDim, directions,
+                thresholdsWithoutFeatureZero, thresholdsWithFeatureZero, config.magnitudeMean(), config.magnitudeStd())
+                : null;
         private final int[] firing = new int[numFeatures + ROWS_PER_PASS];
         private final float[] magnitudes = new float[numFeatures + ROWS_PER_PASS];
         private final double[] gaussians = new double[numFeatures];
@@ -260,8 +249,9 @@ public final class Post20Sampler implements Sampler {
             final double mean = config.magnitudeMean();
             final double std = config.magnitudeStd();
             final int size = batch.size();
-            if (nativeRows != null && Kernels.nativeInUse()) {
-                nativeBatch(inputs, features, size);
+            if (kernel != null && Kernels.nativeInUse()) {
+                Arrays.fill(features, 0, size * n, 0f);
+                kernel.next(random, size, inputs, features);
                 return;
             }
             final SimdRowSums simd = this.simd;
@@ -305,29 +295,6 @@ public final class Post20Sampler implements Sampler {
             if (simd != null && simdSamples < size) {
                 ROW_SUMS.record(sliceEnd - start, simdSamples, System.nanoTime() - sliceEnd, size - simdSamples);
             }
-        }
-
-        /**
-         * The batch from the native kernel, which draws the same values from the same generator:
-         * the rare Gaussians it leaves (about one in 64) are drawn here, and it resumes the sample.
-         */
-        private void nativeBatch(float[] inputs, float[] features, int size) {
-            Arrays.fill(features, 0, size * numFeatures, 0f);
-            final long[] state = this.state;
-            final int[] partial = this.partial;
-            state[0] = random.state();
-            partial[0] = 0;
-            partial[1] = -1;
-            int sample = 0;
-            while ((sample = Kernels.post20Samples(state, sample, size, numFeatures, inputDim,
-                    thresholdsWithoutFeatureZero, thresholdsWithFeatureZero, GAUSSIAN_WIDTHS, GAUSSIAN_WIDTHS.length,
-                    config.magnitudeMean(), config.magnitudeStd(), nativeRows, nativeStride, inputs, features, firing,
-                    magnitudes, gaussians, partial)) < size) {
-                random.setState(state[0]);
-                gaussians[partial[1]] = random.nextGaussian();
-                state[0] = random.state();
-            }
-            random.setState(state[0]);
         }
 
         /** Fills {@code firing} with the indices of this sample's firing features, ascending. */
