@@ -38,16 +38,40 @@ static inline __m256i first_lanes(int n) {
     return _mm256_loadu_si256((const __m256i *) (ramp + 8 - n));
 }
 
-/* Whether a code's rows ascend within [0, batch) and its latents lie in [0, width). */
+/*
+ * Whether a code's rows ascend within [0, batch) and its latents lie in [0, width): eight entries
+ * at a time, each compared with the one before it, the violations gathered without a branch.
+ */
 static inline __attribute__((always_inline)) int code_is_valid(const int32_t *codeRows, const int32_t *codeLatents, int count, int batch, int width) {
-    int previous = 0;
-    for (int e = 0; e < count; e++) {
+    if (count <= 0) {
+        return 1;
+    }
+    if (codeRows[0] < 0 || codeRows[0] >= batch || codeLatents[0] < 0 || codeLatents[0] >= width) {
+        return 0;
+    }
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i rowMax = _mm256_set1_epi32(batch - 1);
+    const __m256i latentMax = _mm256_set1_epi32(width - 1);
+    __m256i bad = zero;
+    int e = 1;
+    for (; e + L <= count; e += L) {
+        __m256i r = _mm256_loadu_si256((const __m256i *) (codeRows + e));
+        __m256i before = _mm256_loadu_si256((const __m256i *) (codeRows + e - 1));
+        __m256i j = _mm256_loadu_si256((const __m256i *) (codeLatents + e));
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(before, r));
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(r, rowMax));
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(zero, j));
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(j, latentMax));
+    }
+    if (!_mm256_testz_si256(bad, bad)) {
+        return 0;
+    }
+    for (; e < count; e++) {
         int b = codeRows[e];
         int j = codeLatents[e];
-        if (b < previous || b >= batch || j < 0 || j >= width) {
+        if (b < codeRows[e - 1] || b >= batch || j < 0 || j >= width) {
             return 0;
         }
-        previous = b;
     }
     return 1;
 }
@@ -1139,8 +1163,41 @@ typedef struct {
     int32_t *encLatents;
 } mse_pass;
 
-/* Whether each row's latents are distinct (for widths up to 64). */
-static int rows_have_distinct_latents(const int32_t *codeRows, const int32_t *codeLatents, int count) {
+/*
+ * Whether the entries of a valid code ascend by (row, latent), eight at a time: then each row's
+ * latents are distinct. The batch top-k writes its entries in that order. batch * width < 2^31.
+ */
+static int entries_ascend(const int32_t *codeRows, const int32_t *codeLatents, int count, int width) {
+    const __m256i w = _mm256_set1_epi32(width);
+    const __m256i one = _mm256_set1_epi32(1);
+    __m256i bad = _mm256_setzero_si256();
+    int e = 1;
+    for (; e + L <= count; e += L) {
+        __m256i key = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *) (codeRows + e)), w),
+                _mm256_loadu_si256((const __m256i *) (codeLatents + e)));
+        __m256i before = _mm256_add_epi32(
+                _mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *) (codeRows + e - 1)), w),
+                _mm256_loadu_si256((const __m256i *) (codeLatents + e - 1)));
+        bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(_mm256_add_epi32(before, one), key));
+    }
+    if (!_mm256_testz_si256(bad, bad)) {
+        return 0;
+    }
+    for (; e < count; e++) {
+        if ((int64_t) codeRows[e] * width + codeLatents[e]
+                <= (int64_t) codeRows[e - 1] * width + codeLatents[e - 1]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether each row's latents are distinct, in a valid code (for widths up to 64). */
+static int rows_have_distinct_latents(const int32_t *codeRows, const int32_t *codeLatents, int count, int batch,
+        int width) {
+    if ((int64_t) batch * width < INT32_MAX && entries_ascend(codeRows, codeLatents, count, width)) {
+        return 1;
+    }
     uint64_t seen = 0;
     int row = -1;
     for (int e = 0; e < count; e++) {
@@ -1220,7 +1277,7 @@ INLINE int mse_rows(const mse_pass *a, double *squares, int *encEntries, int nv)
     float squaredNorms[MAX_ROW_WIDTH];
     float column[64];
     if (!code_is_valid(a->codeRows, a->codeLatents, a->count, a->batch, width)
-            || (a->enc && !rows_have_distinct_latents(a->codeRows, a->codeLatents, a->count))) {
+            || (a->enc && !rows_have_distinct_latents(a->codeRows, a->codeLatents, a->count, a->batch, width))) {
         return -1;
     }
     divide_by_norms(a->codeLatents, a->codeValues, norms, a->count, a->scales);

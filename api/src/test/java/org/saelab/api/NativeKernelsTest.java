@@ -100,6 +100,99 @@ class NativeKernelsTest {
         assertEquals(16f + 4, good[9]);
     }
 
+    /**
+     * The fused pass checks its code eight entries at a time: a violation anywhere (in a whole
+     * block of eight or in the tail) gives -1, and a row whose latents are distinct but not
+     * ascending still passes.
+     */
+    @Test
+    void theFusedPassChecksItsCodeEverywhere() throws IOException {
+        if (!Kernels.nativeAvailable()) {
+            assertFalse(expectedHere(), "native kernels expected here: " + Kernels.nativeStatus());
+            return;
+        }
+        int batch = 16;
+        int width = 6;
+        int[][] rowsLatents = ascendingCode(batch, width);
+        int count = rowsLatents[0].length;
+        assertTrue(count > 30, "entries: " + count);
+        assertTrue(fusedPass(rowsLatents[0], rowsLatents[1], batch, width) >= 0, "a valid code");
+        // every row's latents reversed: still distinct
+        int[] reversed = rowsLatents[1].clone();
+        for (int e = 0; e < count; ) {
+            int end = e;
+            while (end < count && rowsLatents[0][end] == rowsLatents[0][e]) {
+                end++;
+            }
+            for (int x = e; x < end; x++) {
+                reversed[x] = rowsLatents[1][end - 1 - (x - e)];
+            }
+            e = end;
+        }
+        assertTrue(fusedPass(rowsLatents[0], reversed, batch, width) >= 0, "distinct latents in descending order");
+        for (int at : new int[] {1, 8, 13, count - 1}) {
+            int[] rows = rowsLatents[0].clone();
+            int[] latents = rowsLatents[1].clone();
+            latents[at] = width;
+            assertEquals(-1, fusedPass(rows, latents, batch, width), "latent past the width at " + at);
+            latents[at] = -1;
+            assertEquals(-1, fusedPass(rows, latents, batch, width), "negative latent at " + at);
+            latents = rowsLatents[1].clone();
+            rows[at] = rows[at - 1] - 1;
+            assertEquals(-1, fusedPass(rows, latents, batch, width), "row below the one before at " + at);
+            rows = rowsLatents[0].clone();
+            rows[count - 1] = batch;
+            assertEquals(-1, fusedPass(rows, latents, batch, width), "row past the batch");
+            // a latent twice in its row (rows of at least two entries)
+            rows = rowsLatents[0].clone();
+            if (rows[at] == rows[at - 1]) {
+                latents[at] = latents[at - 1];
+                assertEquals(-1, fusedPass(rows, latents, batch, width), "a latent twice at " + at);
+            }
+        }
+    }
+
+    /** Rows 0..batch-1 with 0 to 4 entries each (latents ascending), row 0 with 1. */
+    private static int[][] ascendingCode(int batch, int width) {
+        java.util.List<int[]> entries = new java.util.ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            int n = b == 0 ? 1 : (b * 7) % 5;
+            for (int x = 0; x < n; x++) {
+                entries.add(new int[] {b, (b + x) % width});
+            }
+            // ascending latents within the row
+            entries.subList(entries.size() - n, entries.size()).sort(java.util.Comparator.comparingInt(a -> a[1]));
+        }
+        int[] rows = new int[entries.size()];
+        int[] latents = new int[entries.size()];
+        for (int e = 0; e < rows.length; e++) {
+            rows[e] = entries.get(e)[0];
+            latents[e] = entries.get(e)[1];
+        }
+        return new int[][] {rows, latents};
+    }
+
+    /** The fused pass with the encoder part on a code of the given entries; its return value. */
+    private static int fusedPass(int[] rows, int[] latents, int batch, int width) {
+        int dim = 5;
+        int padded = 8;
+        SparseCode code = new SparseCode(rows.length);
+        for (int e = 0; e < rows.length; e++) {
+            code.add(rows[e], latents[e], 1f);
+        }
+        float[] norms = new float[width];
+        java.util.Arrays.fill(norms, 1f);
+        int wDec = 0;
+        int bDec = width * dim;
+        int wEnc = bDec + dim;
+        float[] g = new float[wEnc + dim * width];
+        return NativeKernels.mseRows(code, width, batch, width, norms, ramp(width * padded), padded, new float[padded],
+                ramp(batch * dim), dim, 1f, new float[batch * dim], false, g, bDec, wDec, new float[batch * width],
+                new float[width], true, new float[width * padded], new float[rows.length], true,
+                ramp(batch * width), new float[width], wEnc, new float[width * padded], new float[rows.length],
+                new int[rows.length], new double[2]);
+    }
+
     private static float[] ramp(int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
