@@ -1951,7 +1951,7 @@ JNIEXPORT jint JNICALL Java_org_saelab_api_Post20Kernel_samples0(JNIEnv *env, jc
     post20_context *c = (post20_context *) base;
     if (!base || capacity < (jlong) sizeof(post20_context) || c->end > capacity || c->n < 2 || c->d < 1
             || c->stride < c->d || c->stride % L != 0 || c->fastLayers < 0 || c->fastLayers > 256
-            || c->count < 0 || c->count > c->n || c->index < -1 || c->index > c->count) {
+            || c->count < 0 || c->count > c->n || c->index < -1 || (c->index >= 0 && c->index >= c->count)) {
         return BAD_INDEX;
     }
     pins pinned = {.count = 0};

@@ -349,5 +349,4 @@ final class NativeKernels {
             int dim, int srcRows, float[] w, float[] acc, int paddedDim, float[] dots);
 
     private static native double scaledDifference0(float[] a, float[] b, int n, float scale, float[] grad);
-
 }
