@@ -1125,6 +1125,21 @@ static const int32_t rotation_table[L][L] = {
     {1, 2, 3, 4, 5, 6, 7, 0},
 };
 
+/*
+ * Vector v of a row of nv vectors whose last one holds the lanes of the mask `tail` (first_lanes
+ * of the row's last lanes): a plain load before the last, a masked one (zeros past the end) for it.
+ */
+INLINE __m256 row_vector(const float *row, int v, int nv, __m256i tail) {
+    return v < nv - 1 ? _mm256_loadu_ps(row + v * L) : _mm256_maskload_ps(row + v * L, tail);
+}
+
+/* The squares of one vector, rotated onto the flat array's lanes, into the double sums s0 (lanes 0-3) and s1. */
+INLINE void add_squares(__m256 sq, __m256i rotate, __m256d *s0, __m256d *s1) {
+    sq = _mm256_permutevar8x32_ps(sq, rotate);
+    *s0 = _mm256_add_pd(*s0, _mm256_cvtps_pd(_mm256_castps256_ps128(sq)));
+    *s1 = _mm256_add_pd(*s1, _mm256_cvtps_pd(_mm256_extractf128_ps(sq, 1)));
+}
+
 typedef struct {
     /* the code */
     const int32_t *codeRows;
@@ -1229,6 +1244,7 @@ INLINE int encode_rows(const mse_pass *a, int from, int to, int e, float *column
     const int dim = a->dim;
     const int width = a->width;
     int n = *encCount;
+    const __m256i tail = first_lanes(dim - (nv - 1) * L);
     for (int b = from; b < to; b++) {
         int first = e;
         while (e < a->count && a->codeRows[e] == b) {
@@ -1240,7 +1256,7 @@ INLINE int encode_rows(const mse_pass *a, int from, int to, int e, float *column
         const float *xRow = a->x + (size_t) b * dim;
         __m256 c[8];
         for (int v = 0; v < 8; v++) {
-            c[v] = v < nv ? _mm256_sub_ps(load_lanes(xRow + v * L, dim - v * L), _mm256_loadu_ps(a->bias + v * L))
+            c[v] = v < nv ? _mm256_sub_ps(row_vector(xRow, v, nv, tail), _mm256_loadu_ps(a->bias + v * L))
                     : _mm256_setzero_ps();
         }
         const float *gp = a->gradPre + (size_t) b * width;
@@ -1281,6 +1297,7 @@ INLINE int mse_rows(const mse_pass *a, double *squares, int *encEntries, int nv)
         return -1;
     }
     divide_by_norms(a->codeLatents, a->codeValues, norms, a->count, a->scales);
+    const __m256i tail = first_lanes(dim - (nv - 1) * L);
     int twoBlocks = nv > 4;
     memset(acc, 0, sizeof(float) * (size_t) width * paddedDim);
     if (a->enc) {
@@ -1351,27 +1368,34 @@ INLINE int mse_rows(const mse_pass *a, double *squares, int *encEntries, int nv)
         const float *xRow = a->x + (size_t) b * dim;
         int64_t rowStart = (int64_t) b * dim;
         __m256i rotate = _mm256_loadu_si256((const __m256i *) rotation_table[rowStart % L]);
-        for (int v = 0; v < nv; v++) {
-            __m256 d = _mm256_sub_ps(r[v], load_lanes(xRow + v * L, dim - v * L));
-            r[v] = _mm256_mul_ps(d, sv);
-            __m256 sq = _mm256_mul_ps(d, d);
-            int64_t at = rowStart + v * L;
-            if (at + L > flatBound) {
-                /* positions from flatBound on go to the tail, in order */
-                float lanes[L];
-                _mm256_storeu_ps(lanes, sq);
-                int valid = dim - v * L < L ? dim - v * L : L;
-                for (int l = 0; l < valid; l++) {
-                    if (at + l >= flatBound) {
-                        tailSquares[at + l - flatBound] = lanes[l];
-                        lanes[l] = 0.0f;
-                    }
-                }
-                sq = _mm256_loadu_ps(lanes);
+        if (rowStart + (int64_t) nv * L <= flatBound) {
+            /* no position of the row's vectors reaches the tail: the common case, without its test */
+            for (int v = 0; v < nv; v++) {
+                __m256 d = _mm256_sub_ps(r[v], row_vector(xRow, v, nv, tail));
+                r[v] = _mm256_mul_ps(d, sv);
+                add_squares(_mm256_mul_ps(d, d), rotate, &s0, &s1);
             }
-            sq = _mm256_permutevar8x32_ps(sq, rotate);
-            s0 = _mm256_add_pd(s0, _mm256_cvtps_pd(_mm256_castps256_ps128(sq)));
-            s1 = _mm256_add_pd(s1, _mm256_cvtps_pd(_mm256_extractf128_ps(sq, 1)));
+        } else {
+            for (int v = 0; v < nv; v++) {
+                __m256 d = _mm256_sub_ps(r[v], load_lanes(xRow + v * L, dim - v * L));
+                r[v] = _mm256_mul_ps(d, sv);
+                __m256 sq = _mm256_mul_ps(d, d);
+                int64_t at = rowStart + v * L;
+                if (at + L > flatBound) {
+                    /* positions from flatBound on go to the tail, in order */
+                    float lanes[L];
+                    _mm256_storeu_ps(lanes, sq);
+                    int valid = dim - v * L < L ? dim - v * L : L;
+                    for (int l = 0; l < valid; l++) {
+                        if (at + l >= flatBound) {
+                            tailSquares[at + l - flatBound] = lanes[l];
+                            lanes[l] = 0.0f;
+                        }
+                    }
+                    sq = _mm256_loadu_ps(lanes);
+                }
+                add_squares(sq, rotate, &s0, &s1);
+            }
         }
         /* the column sums */
         float *sums = evenSums[b & 1];
