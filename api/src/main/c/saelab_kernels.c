@@ -1567,6 +1567,15 @@ INLINE void sum_firing_rows(const float *rows, int stride, int from, const int32
     }
 }
 
+/* Firing feature k's magnitude (float) max(0, mean + std * g), in its features row and in magnitudes. */
+INLINE void set_magnitude(float *f, const int32_t *firing, float *magnitudes, int k, double mean, double std,
+        double g) {
+    double t = mean + std * g;
+    float m = (float) (t > 0.0 ? t : 0.0);
+    magnitudes[k] = m;
+    f[firing[k]] = m;
+}
+
 /*
  * Samples [sample, size) of a batch, resuming the sample in progress when partial[1] >= 0 (its
  * count in partial[0], firing features in firing, magnitudes so far in magnitudes and features,
@@ -1583,7 +1592,6 @@ static int k_post20(uint64_t *state, int sample, int size, int n, int d, const i
     int k = partial[1];
     for (; sample < size; sample++) {
         float *f = features + (size_t) sample * n;
-        double g;
         if (k < 0) {
             uint64_t bits = mix64(s += SPLIT_MIX_GAMMA);
             const int64_t *t;
@@ -1612,8 +1620,8 @@ static int k_post20(uint64_t *state, int sample, int size, int n, int d, const i
             k = 0;
         } else {
             /* the Gaussian the caller drew on the rare path */
-            g = gauss[k];
-            goto magnitude;
+            set_magnitude(f, firing, magnitudes, k, mean, std, gauss[k]);
+            k++;
         }
         for (; k < count; k++) {
             uint64_t u = mix64(s += SPLIT_MIX_GAMMA);
@@ -1624,12 +1632,7 @@ static int k_post20(uint64_t *state, int sample, int size, int n, int d, const i
                 partial[1] = k;
                 return sample;
             }
-            g = widths[layer] * (double) (int64_t) u;
-        magnitude:;
-            double t = mean + std * g;
-            float m = (float) (t > 0.0 ? t : 0.0);
-            magnitudes[k] = m;
-            f[firing[k]] = m;
+            set_magnitude(f, firing, magnitudes, k, mean, std, widths[layer] * (double) (int64_t) u);
         }
         float *x = inputs + (size_t) sample * d;
         if (count == 0) {
